@@ -1,0 +1,14 @@
+// Summaries for benchmark figures: medians and p95 side by side with a baseline.
+
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+export const median = (values: readonly number[]) => percentile(values, 50);
+
+export function row(label: string, values: readonly number[], unit = 'ms'): string {
+  return `${label.padEnd(44)} median ${median(values).toFixed(1).padStart(8)} ${unit}   p95 ${percentile(values, 95).toFixed(1).padStart(8)} ${unit}   (n=${values.length})`;
+}

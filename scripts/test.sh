@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# What `npm test` runs. Works on a fresh clone on a fresh machine: installs what it needs, then runs
+#   system -> deps -> build -> typecheck -> unit -> runtime -> integration -> e2e
+# and stops at the first failing stage, naming it.
+# Run a subset by naming stages:  bash scripts/test.sh build integration e2e
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+cd "$REPO_ROOT"
+
+ALL_STAGES=(system deps build typecheck unit runtime integration e2e)
+if [[ $# -gt 0 ]]; then STAGES=("$@"); else STAGES=("${ALL_STAGES[@]}"); fi
+for s in "${STAGES[@]}"; do
+  [[ " ${ALL_STAGES[*]} " == *" $s "* ]] || { echo "unknown stage '$s' (stages: ${ALL_STAGES[*]})" >&2; exit 2; }
+done
+
+started=$SECONDS
+for s in "${STAGES[@]}"; do
+  case "$s" in
+    system)      stage system      bash scripts/ensure-system.sh ;;
+    deps)        stage deps        ensure_node_modules ;;
+    build)       stage build       node esbuild.mjs ;;
+    typecheck)   stage typecheck   npx --no-install tsc -p . --noEmit ;;
+    unit)        stage unit        npx --no-install mocha --config test/unit/.mocharc.json ;;
+    runtime)     stage runtime     node scripts/vscode-runtime.mjs ;;
+    integration) stage integration node scripts/run-integration.mjs ;;
+    e2e)         stage e2e         npx --no-install mocha --config test/e2e/.mocharc.json ;;
+  esac
+done
+printf '\n==> all stages passed in %ds (%s)\n' "$((SECONDS - started))" "${STAGE_TIMES[*]}"

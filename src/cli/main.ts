@@ -1,0 +1,151 @@
+// `genai-studio`: drives the same engine as the extension, from scripts and benchmarks.
+import { randomUUID } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CancellationTokenSource } from 'vscode-jsonrpc';
+import { DEFAULTS } from '../client/defaults';
+import { EngineProcess } from '../client/engineProcess';
+import { DEVICE_SETTINGS, type DeviceSetting, type EngineSettings } from '../protocol';
+
+const USAGE = `Usage:
+  genai-studio models [--json]
+  genai-studio generate [--model M] --prompt P [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]
+
+Common options:
+  --device auto|cpu|cuda|dml|coreml|webgpu   (default auto)
+  --offline                 never touch the network (also HF_HUB_OFFLINE=1)
+  --hub-endpoint URL        hub or mirror (also HF_ENDPOINT; default ${DEFAULTS.hubEndpoint})
+  --cache-dir DIR           hub download cache (default ~/.cache/genai-studio/hub)
+  --verbose                 print the engine's log to stderr
+
+M is a shipped model name (default ${DEFAULTS.model}), an absolute folder, or a hub id org/name[@revision].`;
+
+const OPTIONS = {
+  model: { type: 'string' },
+  prompt: { type: 'string' },
+  'max-tokens': { type: 'string' },
+  temperature: { type: 'string' },
+  'top-k': { type: 'string' },
+  'top-p': { type: 'string' },
+  seed: { type: 'string' },
+  device: { type: 'string' },
+  offline: { type: 'boolean' },
+  'hub-endpoint': { type: 'string' },
+  'cache-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+class UsageError extends Error {}
+
+function numberOption(values: Values, name: keyof Values, fallback: number): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw new UsageError(`--${name} must be a number; got "${raw}".`);
+  return value;
+}
+
+function engineSettings(values: Values): EngineSettings {
+  const device = (values.device ?? DEFAULTS.device) as DeviceSetting;
+  if (!DEVICE_SETTINGS.includes(device)) throw new UsageError(`--device must be one of ${DEVICE_SETTINGS.join(', ')}; got "${values.device}".`);
+  const packageRoot = resolve(__dirname, '..');
+  return {
+    shippedModelsDir: process.env.GENAI_STUDIO_MODELS_DIR ?? join(packageRoot, 'models'),
+    hubCacheDir: values['cache-dir'] ?? process.env.GENAI_STUDIO_CACHE ?? join(homedir(), '.cache', 'genai-studio', 'hub'),
+    hubEndpoint: values['hub-endpoint'] ?? process.env.HF_ENDPOINT ?? DEFAULTS.hubEndpoint,
+    offline: values.offline ?? process.env.HF_HUB_OFFLINE === '1',
+    device,
+    memoryBudgetMB: DEFAULTS.memoryBudgetMB,
+    idleUnloadSeconds: 0,
+  };
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  const command = positionals[0];
+  if (values.help || !command) {
+    process.stdout.write(`${USAGE}\n`);
+    return command || values.help ? 0 : 2;
+  }
+  const engine = new EngineProcess({ enginePath: join(__dirname, 'engine.js'), settings: engineSettings(values) });
+  engine.onLog((entry) => {
+    if (values.verbose || entry.level === 'error') process.stderr.write(`[${entry.level}] ${entry.message}\n`);
+  });
+  engine.onDownload((d) => {
+    const percent = d.totalBytes ? Math.round((100 * d.loadedBytes) / d.totalBytes) : 0;
+    process.stderr.write(`\rdownloading ${d.model}: ${d.file} ${percent}%${d.done ? '\n' : ''}`);
+  });
+  try {
+    switch (command) {
+      case 'models':
+        return await models(engine, values);
+      case 'generate':
+        return await generateCommand(engine, values);
+      default:
+        throw new UsageError(`Unknown command "${command}".`);
+    }
+  } finally {
+    await engine.dispose();
+  }
+}
+
+async function models(engine: EngineProcess, values: Values): Promise<number> {
+  const info = await engine.models();
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
+    return 0;
+  }
+  const lines = ['Shipped models:', ...info.shipped.map((m) => `  ${m.name}  (${m.path})`)];
+  lines.push('Loaded models:', ...(info.loaded.length ? info.loaded.map((m) => `  ${m.model}  ${m.state}${m.device ? ` on ${m.device}` : ''}`) : ['  none']));
+  lines.push('Devices:', ...info.devices.map((d) => `  ${d.device.padEnd(7)} ${d.available ? 'available' : `unavailable: ${d.reason}`}`));
+  lines.push(`Hub: ${info.settings.hubEndpoint}${info.settings.offline ? ' (offline)' : ''}, cache ${info.settings.hubCacheDir}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+async function generateCommand(engine: EngineProcess, values: Values): Promise<number> {
+  if (values.prompt === undefined) throw new UsageError('generate needs --prompt.');
+  const cancel = new CancellationTokenSource();
+  const onInterrupt = () => cancel.cancel();
+  process.once('SIGINT', onInterrupt);
+  try {
+    const result = await engine.generate(
+      {
+        jobId: randomUUID(),
+        model: values.model ?? DEFAULTS.model,
+        prompt: values.prompt,
+        maxTokens: numberOption(values, 'max-tokens', 128),
+        temperature: numberOption(values, 'temperature', 0),
+        topK: numberOption(values, 'top-k', 0),
+        topP: numberOption(values, 'top-p', 1),
+        seed: numberOption(values, 'seed', 0),
+        priority: 'background',
+      },
+      (text) => process.stdout.write(text),
+      cancel.token,
+    );
+    process.stdout.write('\n');
+    if (values.verbose) {
+      process.stderr.write(
+        `[${result.device}] ${result.promptTokens} prompt + ${result.generatedTokens} generated tokens, first token ${result.firstTokenMs.toFixed(0)} ms, total ${result.totalMs.toFixed(0)} ms, finish: ${result.finishReason}\n`,
+      );
+    }
+    return result.finishReason === 'cancelled' ? 130 : 0;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`genai-studio: ${error.message}\n`);
+    if (error instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  },
+);

@@ -1,0 +1,207 @@
+// Starts and supervises the engine process, and is the typed client of src/protocol.ts.
+// Shared by the VS Code extension and the CLI; knows nothing of VS Code.
+import { fork, type ChildProcess } from 'node:child_process';
+import { CancellationToken, Emitter, ResponseError, type Event, type MessageConnection } from 'vscode-jsonrpc';
+import { IPCMessageReader, IPCMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
+import {
+  EngineErrorCode,
+  Notifications,
+  Requests,
+  type DownloadProgress,
+  type EngineInfo,
+  type EngineSettings,
+  type GenerateParams,
+  type GenerateResult,
+  type LogEntry,
+  type ModelStatus,
+  type ModelsInfo,
+} from '../protocol';
+
+export interface EngineProcessOptions {
+  /** Path of the bundled engine entry (dist/engine.js). */
+  enginePath: string;
+  settings: EngineSettings;
+  /** The Node (or Electron run as Node) executable; defaults to the current one. */
+  execPath?: string;
+  /** Delays before successive restarts after crashes; the last one repeats. */
+  backoffMs?: readonly number[];
+}
+
+export type EngineState = 'stopped' | 'starting' | 'running' | 'restarting' | 'disposed';
+
+const DEFAULT_BACKOFF_MS = [250, 1000, 3000, 10000, 30000];
+/** A process that ran this long before dying is not crash-looping: the backoff starts over. */
+const STABLE_AFTER_MS = 60_000;
+
+export class EngineProcess {
+  private readonly statusEmitter = new Emitter<ModelStatus>();
+  private readonly downloadEmitter = new Emitter<DownloadProgress>();
+  private readonly logEmitter = new Emitter<LogEntry>();
+  private readonly chunkEmitter = new Emitter<{ jobId: string; text: string }>();
+  private readonly stateEmitter = new Emitter<EngineState>();
+  readonly onStatus: Event<ModelStatus> = this.statusEmitter.event;
+  readonly onDownload: Event<DownloadProgress> = this.downloadEmitter.event;
+  readonly onLog: Event<LogEntry> = this.logEmitter.event;
+  readonly onChunk: Event<{ jobId: string; text: string }> = this.chunkEmitter.event;
+  readonly onState: Event<EngineState> = this.stateEmitter.event;
+
+  private child: ChildProcess | undefined;
+  private connection: Promise<MessageConnection> | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private crashes = 0;
+  private startedAt = 0;
+  private settings: EngineSettings;
+  private stateValue: EngineState = 'stopped';
+
+  constructor(private readonly options: EngineProcessOptions) {
+    this.settings = options.settings;
+  }
+
+  get state(): EngineState {
+    return this.stateValue;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Applies new settings now if the engine runs, else at its next start. */
+  async configure(settings: EngineSettings): Promise<void> {
+    this.settings = settings;
+    if (this.stateValue === 'running') await this.request((c) => c.sendRequest(Requests.configure, settings));
+  }
+
+  info(): Promise<EngineInfo> {
+    return this.request((c) => c.sendRequest(Requests.info));
+  }
+
+  models(): Promise<ModelsInfo> {
+    return this.request((c) => c.sendRequest(Requests.models));
+  }
+
+  load(model: string): Promise<ModelStatus> {
+    return this.request((c) => c.sendRequest(Requests.load, { model }));
+  }
+
+  unload(model: string): Promise<void> {
+    return this.request((c) => c.sendRequest(Requests.unload, { model }));
+  }
+
+  /** Streams text through `onText`; cancelling `token` stops generation inside the engine. */
+  async generate(params: GenerateParams, onText?: (text: string) => void, token?: CancellationToken): Promise<GenerateResult> {
+    const subscription = onText ? this.onChunk((chunk) => chunk.jobId === params.jobId && onText(chunk.text)) : undefined;
+    try {
+      return await this.request((c) => c.sendRequest(Requests.generate, params, token ?? CancellationToken.None));
+    } finally {
+      subscription?.dispose();
+    }
+  }
+
+  /** Stops the engine and waits for its process to exit. */
+  async dispose(): Promise<void> {
+    this.setState('disposed');
+    clearTimeout(this.restartTimer);
+    const child = this.child;
+    this.child = undefined;
+    const connection = await this.connection?.catch(() => undefined);
+    this.connection = undefined;
+    connection?.dispose();
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.disconnect?.();
+      child.kill('SIGTERM');
+      const forced = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(forced);
+    }
+    for (const emitter of [this.statusEmitter, this.downloadEmitter, this.logEmitter, this.chunkEmitter, this.stateEmitter]) emitter.dispose();
+  }
+
+  private async request<T>(send: (connection: MessageConnection) => Promise<T>): Promise<T> {
+    const connection = await this.ensureStarted();
+    const child = this.child;
+    try {
+      return await send(connection);
+    } catch (error) {
+      if (child && (child.exitCode !== null || child.signalCode !== null || this.child !== child)) {
+        throw new ResponseError(
+          EngineErrorCode.EngineStopped,
+          `The GenAI Studio engine stopped while handling this request (${describeExit(child)}). It restarts by itself: try again. The log has the details.`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  private ensureStarted(): Promise<MessageConnection> {
+    if (this.stateValue === 'disposed') return Promise.reject(new Error('The GenAI Studio engine has been shut down.'));
+    this.connection ??= this.start().catch((error: unknown) => {
+      this.connection = undefined;
+      throw error;
+    });
+    return this.connection;
+  }
+
+  private async start(): Promise<MessageConnection> {
+    this.setState(this.crashes > 0 ? 'restarting' : 'starting');
+    const child = fork(this.options.enginePath, [], {
+      execPath: this.options.execPath ?? process.execPath,
+      // Inside desktop VS Code the executable is Electron: this makes it behave as plain Node.
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', GENAI_STUDIO_ENGINE_SETTINGS: JSON.stringify(this.settings) },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    this.child = child;
+    this.startedAt = Date.now();
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (data: string) => {
+      for (const line of data.split('\n')) if (line.trim()) this.logEmitter.fire({ level: 'warn', message: `[engine stderr] ${line}` });
+    });
+    const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    connection.onNotification(Notifications.status, (s) => this.statusEmitter.fire(s));
+    connection.onNotification(Notifications.download, (d) => this.downloadEmitter.fire(d));
+    connection.onNotification(Notifications.log, (l) => this.logEmitter.fire(l));
+    connection.onNotification(Notifications.generateChunk, (c) => this.chunkEmitter.fire(c));
+    child.once('exit', () => this.onExit(child, connection));
+    child.once('error', (error) => this.logEmitter.fire({ level: 'error', message: `Could not start the engine: ${error.message}` }));
+    connection.listen();
+    await connection.sendRequest(Requests.info);
+    this.setState('running');
+    return connection;
+  }
+
+  private onExit(child: ChildProcess, connection: MessageConnection): void {
+    connection.dispose();
+    if (this.child !== child) return;
+    this.child = undefined;
+    this.connection = undefined;
+    if (this.stateValue === 'disposed') return;
+    if (Date.now() - this.startedAt > STABLE_AFTER_MS) this.crashes = 0;
+    const backoff = this.options.backoffMs ?? DEFAULT_BACKOFF_MS;
+    const delay = backoff[Math.min(this.crashes, backoff.length - 1)];
+    this.crashes++;
+    this.logEmitter.fire({ level: 'error', message: `The engine stopped (${describeExit(child)}); restarting in ${delay} ms.` });
+    this.setState('restarting');
+    // Requests that arrive before the timer fires wait for the same restart.
+    const restarted = new Promise<MessageConnection>((resolve, reject) => {
+      this.restartTimer = setTimeout(() => this.start().then(resolve, reject), delay);
+    });
+    restarted.catch((error: Error) => {
+      if (this.connection === restarted) this.connection = undefined;
+      this.logEmitter.fire({ level: 'error', message: `Engine restart failed: ${error.message}` });
+    });
+    this.connection = restarted;
+  }
+
+  private setState(state: EngineState): void {
+    if (this.stateValue === 'disposed' && state !== 'disposed') return;
+    this.stateValue = state;
+    this.stateEmitter.fire(state);
+  }
+}
+
+function describeExit(child: ChildProcess): string {
+  if (child.signalCode) return `killed by ${child.signalCode}`;
+  if (child.exitCode !== null) return `exit code ${child.exitCode}`;
+  return 'connection lost';
+}

@@ -1,0 +1,40 @@
+// Parses the model references users write in settings and on the command line.
+import { isAbsolute } from 'node:path';
+
+export type ModelRef =
+  | { kind: 'shipped'; name: string }
+  | { kind: 'folder'; path: string }
+  | { kind: 'hub'; id: string; revision: string };
+
+const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
+const SHIPPED_NAME = /^[\w.-]+$/;
+
+/**
+ * `genai-code-tiny` -> shipped model; `/abs/folder` or `~/folder` -> folder;
+ * `org/name` or `org/name@revision` -> hub. Anything else is an error that says what is accepted.
+ */
+export function parseModelRef(raw: string, homeDir: string): ModelRef {
+  const ref = raw.trim();
+  if (ref === '') throw new Error('No model is set. Use a shipped model name (e.g. genai-code-tiny), an absolute folder, or a hub id like org/name.');
+  if (ref === '~' || ref.startsWith('~/')) return { kind: 'folder', path: homeDir + ref.slice(1) };
+  if (isAbsolute(ref) || /^[A-Za-z]:[\\/]/.test(ref)) return { kind: 'folder', path: ref };
+  const at = ref.lastIndexOf('@');
+  const id = at > 0 ? ref.slice(0, at) : ref;
+  const revision = at > 0 ? ref.slice(at + 1) : 'main';
+  if (HUB_ID.test(id) && revision !== '' && !revision.includes('/')) return { kind: 'hub', id, revision };
+  if (SHIPPED_NAME.test(ref)) return { kind: 'shipped', name: ref };
+  throw new Error(
+    `"${raw}" is not a model reference. Use a shipped model name (e.g. genai-code-tiny), an absolute folder path, or a hub id like org/name or org/name@revision.`,
+  );
+}
+
+export function formatModelRef(ref: ModelRef): string {
+  switch (ref.kind) {
+    case 'shipped':
+      return ref.name;
+    case 'folder':
+      return ref.path;
+    case 'hub':
+      return ref.revision === 'main' ? ref.id : `${ref.id}@${ref.revision}`;
+  }
+}

@@ -1,0 +1,158 @@
+// Loads a causal language model (Transformers.js layout: config.json, tokenizer.json,
+// onnx/model*.onnx) through Transformers.js, from a folder or the hub, on the chosen device.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as ort from 'onnxruntime-node';
+import { EngineErrorCode } from '../protocol';
+import { EngineError, errorMessage } from './errors';
+import type { LoadContext, LoadedModel, ModelLoader } from './modelManager';
+import { hubCachePath, type ModelSource } from './modelSource';
+import { loadFromSource, type SourceOptions, type TransformersLib } from './transformers';
+
+export interface CausalLM extends LoadedModel {
+  readonly name: string;
+  readonly session: ort.InferenceSession;
+  readonly tokenizer: Tokenizer;
+  readonly config: ModelConfig;
+  /** Token ids that end a generation. */
+  readonly eosTokenIds: ReadonlySet<number>;
+  /** Added/special token strings: how FIM formats are detected. */
+  readonly specialTokens: ReadonlySet<string>;
+}
+
+/** The subset of a Transformers.js tokenizer the engine uses. */
+export interface Tokenizer {
+  encode(text: string, options?: { add_special_tokens?: boolean }): number[];
+  decode(ids: number[], options?: { skip_special_tokens?: boolean }): string;
+}
+
+export interface ModelConfig {
+  model_type: string;
+  /** Longest sequence the position embeddings allow. */
+  maxPositions: number;
+  [key: string]: unknown;
+}
+
+type Dtype = 'fp32' | 'q8' | 'fp16' | 'q4' | 'q4f16' | 'int8' | 'uint8';
+
+/** Weight files Transformers.js looks for, by dtype, in onnx/. */
+const DTYPE_FILES: [Dtype, string][] = [
+  ['fp32', 'model.onnx'],
+  ['q8', 'model_quantized.onnx'],
+  ['int8', 'model_int8.onnx'],
+  ['fp16', 'model_fp16.onnx'],
+  ['q4', 'model_q4.onnx'],
+  ['q4f16', 'model_q4f16.onnx'],
+];
+
+/** For hub models: 8-bit weights first (a quarter of the download, the usual choice on CPU). */
+const HUB_PREFERENCE: Dtype[] = ['q8', 'int8', 'fp32', 'fp16', 'q4', 'q4f16'];
+
+export class CausalLMLoader implements ModelLoader<CausalLM> {
+  readonly kind = 'causal-lm';
+
+  constructor(private readonly transformers: () => Promise<TransformersLib>) {}
+
+  async load(source: ModelSource, context: LoadContext): Promise<CausalLM> {
+    const lib = await this.transformers();
+    let dtype: Dtype = source.kind === 'local' ? checkLocalFolder(source.path) : HUB_PREFERENCE[0];
+    const { model, tokenizer } = await loadFromSource(lib, source, context, async (options) => {
+      // The config first: it is small, and a wrong id or revision fails here with a plain 404.
+      await lib.AutoConfig.from_pretrained(options.id, options.common);
+      if (source.kind === 'hub') dtype = await chooseHubDtype(lib, source, context, options.common);
+      return {
+        tokenizer: await lib.AutoTokenizer.from_pretrained(options.id, options.common),
+        model: await lib.AutoModelForCausalLM.from_pretrained(options.id, { ...options.common, device: options.device, dtype }),
+      };
+    });
+    const session = (model as unknown as { sessions: Record<string, ort.InferenceSession> }).sessions.model;
+    if (!session) throw new EngineError(EngineErrorCode.ModelInvalid, `${source.ref} has no decoder session (onnx/model*.onnx); it is not a causal language model.`);
+    const rawConfig = (model as unknown as { config: Record<string, unknown> }).config;
+    const weightsFile = DTYPE_FILES.find(([d]) => d === dtype)![1];
+    return {
+      name: source.ref,
+      session,
+      tokenizer: tokenizer as unknown as Tokenizer,
+      config: { ...rawConfig, model_type: String(rawConfig.model_type), maxPositions: maxPositions(rawConfig) },
+      eosTokenIds: eosIds(rawConfig, source, context),
+      specialTokens: new Set((tokenizer as unknown as { all_special_tokens: string[] }).all_special_tokens ?? []),
+      sizeMB: weightsSizeMB(source, context, weightsFile),
+      dispose: async () => {
+        await (model as unknown as { dispose(): Promise<unknown> }).dispose();
+      },
+    };
+  }
+}
+
+/** The preferred weights the repository has (or, offline, that the cache has). */
+async function chooseHubDtype(lib: TransformersLib, source: Extract<ModelSource, { kind: 'hub' }>, context: LoadContext, common: SourceOptions['common']): Promise<Dtype> {
+  if (context.settings.offline) {
+    const cached = DTYPE_FILES.filter(([, file]) => existsSync(hubCachePath(context.settings.hubCacheDir, source, join('onnx', file)))).map(([d]) => d);
+    return HUB_PREFERENCE.find((d) => cached.includes(d)) ?? HUB_PREFERENCE[0];
+  }
+  const available = (await lib.ModelRegistry.get_available_dtypes(source.id, { revision: common.revision, cache_dir: common.cache_dir })) as string[];
+  const choice = HUB_PREFERENCE.find((d) => available.includes(d));
+  if (!choice) {
+    throw new EngineError(EngineErrorCode.ModelInvalid, `${source.ref} has no ONNX weights that GenAI Studio can run (found: ${available.join(', ') || 'none'}). Pick a repository with an onnx/ folder, e.g. from onnx-community.`);
+  }
+  return choice;
+}
+
+/** Clear errors for the common ways a local folder is not a usable causal LM. */
+function checkLocalFolder(path: string): Dtype {
+  if (!existsSync(join(path, 'config.json'))) {
+    throw new EngineError(
+      EngineErrorCode.ModelInvalid,
+      `${path} is not a model folder: config.json is missing. Choose the folder that holds config.json, tokenizer.json and onnx/.`,
+    );
+  }
+  if (!existsSync(join(path, 'tokenizer.json'))) {
+    throw new EngineError(
+      EngineErrorCode.ModelInvalid,
+      `The tokenizer is missing: ${join(path, 'tokenizer.json')} does not exist. Export the model with its tokenizer (tokenizer.json and tokenizer_config.json), e.g. with Hugging Face Optimum.`,
+    );
+  }
+  if (!existsSync(join(path, 'tokenizer_config.json'))) {
+    throw new EngineError(EngineErrorCode.ModelInvalid, `${join(path, 'tokenizer_config.json')} is missing; Transformers.js needs it next to tokenizer.json.`);
+  }
+  const found = DTYPE_FILES.find(([, file]) => existsSync(join(path, 'onnx', file)));
+  if (!found) {
+    throw new EngineError(
+      EngineErrorCode.ModelInvalid,
+      `No ONNX weights in ${join(path, 'onnx')}: expected one of ${DTYPE_FILES.map(([, f]) => f).join(', ')}. Export the model to ONNX (Transformers.js layout) first.`,
+    );
+  }
+  return found[0];
+}
+
+function maxPositions(config: Record<string, unknown>): number {
+  const value = config.n_positions ?? config.max_position_embeddings ?? config.n_ctx;
+  return typeof value === 'number' ? value : 2048;
+}
+
+function eosIds(config: Record<string, unknown>, source: ModelSource, context: LoadContext): Set<number> {
+  const ids = new Set<number>();
+  const add = (value: unknown) => {
+    if (typeof value === 'number') ids.add(value);
+    else if (Array.isArray(value)) value.forEach(add);
+  };
+  add(config.eos_token_id);
+  const generationConfig = source.kind === 'local' ? join(source.path, 'generation_config.json') : hubCachePath(context.settings.hubCacheDir, source, 'generation_config.json');
+  if (existsSync(generationConfig)) {
+    try {
+      add((JSON.parse(readFileSync(generationConfig, 'utf8')) as Record<string, unknown>).eos_token_id);
+    } catch (error) {
+      context.log(`Ignoring unreadable ${generationConfig}: ${errorMessage(error)}`);
+    }
+  }
+  return ids;
+}
+
+function weightsSizeMB(source: ModelSource, context: LoadContext, file: string): number {
+  const path = source.kind === 'local' ? join(source.path, 'onnx', file) : hubCachePath(context.settings.hubCacheDir, source, join('onnx', file));
+  let bytes = existsSync(path) ? statSync(path).size : 0;
+  const external = `${path}_data`;
+  if (existsSync(external)) bytes += statSync(external).size;
+  return bytes / (1024 * 1024);
+}
+

@@ -1,0 +1,134 @@
+// Which execution providers this machine's ONNX Runtime can try, in which order, and the
+// fallback to CPU with a reason a user can act on.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { DeviceChoice, DeviceProbe, DeviceSetting, ExecutionDevice } from '../protocol';
+import { errorMessage } from './errors';
+
+const LABEL: Record<ExecutionDevice, string> = { cpu: 'CPU', cuda: 'CUDA', dml: 'DirectML', coreml: 'CoreML', webgpu: 'WebGPU' };
+
+export function deviceLabel(device: ExecutionDevice): string {
+  return LABEL[device];
+}
+
+export interface Platform {
+  os: NodeJS.Platform;
+  arch: string;
+  /** Folder of onnxruntime-node's native binding, where its provider libraries live. */
+  bindingDir: string;
+  fileExists: (path: string) => boolean;
+}
+
+export function currentPlatform(): Platform {
+  const bindingRoot = dirname(require.resolve('onnxruntime-node/package.json'));
+  return {
+    os: process.platform,
+    arch: process.arch,
+    bindingDir: join(bindingRoot, 'bin', 'napi-v6', process.platform, process.arch),
+    fileExists: existsSync,
+  };
+}
+
+const VULKAN_LOADERS = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1', '/usr/lib64/libvulkan.so.1', '/usr/lib/libvulkan.so.1'];
+
+/** What each provider needs on this platform; no session is created here. */
+export function probeDevices(platform: Platform): DeviceProbe[] {
+  const { os, arch } = platform;
+  const cudaLib = join(platform.bindingDir, os === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so');
+  const cuda: DeviceProbe =
+    (os === 'linux' || os === 'win32') && arch === 'x64'
+      ? platform.fileExists(cudaLib)
+        ? { device: 'cuda', available: true }
+        : {
+            device: 'cuda',
+            available: false,
+            reason: `the CUDA provider library is not installed (${cudaLib} is missing); reinstall onnxruntime-node with network access and without ONNXRUNTIME_NODE_INSTALL=skip, with CUDA 12 and cuDNN 9 on the machine`,
+          }
+      : { device: 'cuda', available: false, reason: `ONNX Runtime has no CUDA build for ${os}-${arch}` };
+  const vulkanLoader = os !== 'linux' || VULKAN_LOADERS.some((p) => platform.fileExists(p));
+  const webgpu: DeviceProbe = vulkanLoader
+    ? { device: 'webgpu', available: true }
+    : { device: 'webgpu', available: false, reason: 'WebGPU on Linux needs the Vulkan loader (libvulkan.so.1: apt install libvulkan1) and a GPU driver with Vulkan support' };
+  return [
+    cuda,
+    os === 'win32' ? { device: 'dml', available: true } : { device: 'dml', available: false, reason: 'DirectML exists only on Windows' },
+    os === 'darwin' ? { device: 'coreml', available: true } : { device: 'coreml', available: false, reason: 'CoreML exists only on macOS' },
+    webgpu,
+    { device: 'cpu', available: true },
+  ];
+}
+
+export interface DevicePlan {
+  /** Devices to try in order; always ends with CPU. */
+  tryOrder: ExecutionDevice[];
+  /** Why the requested device(s) were skipped without trying, if they were. */
+  skipped: string[];
+}
+
+const AUTO_ORDER: Record<string, ExecutionDevice[]> = {
+  win32: ['cuda', 'dml', 'webgpu'],
+  darwin: ['coreml', 'webgpu'],
+  linux: ['cuda', 'webgpu'],
+};
+
+export function planDevices(
+  setting: DeviceSetting,
+  os: NodeJS.Platform,
+  probes: readonly DeviceProbe[],
+  knownBroken: ReadonlyMap<ExecutionDevice, string>,
+): DevicePlan {
+  const wanted = setting === 'auto' ? (AUTO_ORDER[os] ?? []) : setting === 'cpu' ? [] : [setting];
+  const tryOrder: ExecutionDevice[] = [];
+  const skipped: string[] = [];
+  for (const device of wanted) {
+    const probe = probes.find((p) => p.device === device);
+    const broken = knownBroken.get(device);
+    if (!probe?.available) skipped.push(`${deviceLabel(device)}: ${probe?.reason ?? 'not supported here'}`);
+    else if (broken) skipped.push(`${deviceLabel(device)}: ${broken}`);
+    else tryOrder.push(device);
+  }
+  tryOrder.push('cpu');
+  return { tryOrder, skipped };
+}
+
+/**
+ * Runs `load` on each planned device until one works. A GPU that fails is remembered for this
+ * process, so later loads do not pay for the same failure again.
+ */
+export class DeviceSelector {
+  private readonly broken = new Map<ExecutionDevice, string>();
+  private readonly probes: DeviceProbe[];
+
+  constructor(private readonly platform: Platform = currentPlatform()) {
+    this.probes = probeDevices(platform);
+  }
+
+  describe(): DeviceProbe[] {
+    return this.probes.map((p) => (this.broken.has(p.device) ? { ...p, available: false, reason: this.broken.get(p.device) } : p));
+  }
+
+  async load<T>(setting: DeviceSetting, load: (device: ExecutionDevice) => Promise<T>, log: (message: string) => void): Promise<{ value: T } & DeviceChoice> {
+    const plan = planDevices(setting, this.platform.os, this.probes, this.broken);
+    const reasons = [...plan.skipped];
+    for (const device of plan.tryOrder) {
+      try {
+        const value = await load(device);
+        const gpuWanted = setting !== 'cpu';
+        const fallbackReason = device === 'cpu' && gpuWanted && reasons.length > 0 ? reasons.join('; ') : undefined;
+        if (fallbackReason) log(`Running on CPU because ${fallbackReason}`);
+        return { value, device, fallbackReason };
+      } catch (error) {
+        if (device === 'cpu') throw error;
+        const reason = `failed to start (${firstLine(errorMessage(error))})`;
+        this.broken.set(device, reason);
+        reasons.push(`${deviceLabel(device)}: ${reason}`);
+        log(`${deviceLabel(device)} could not run the model: ${errorMessage(error)}`);
+      }
+    }
+    throw new Error('unreachable: the device plan always ends with CPU');
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0].slice(0, 300);
+}

@@ -1,0 +1,120 @@
+// Wires the engine's services to the JSON-RPC connection: the engine side of src/protocol.ts.
+import { join } from 'node:path';
+import { CancellationToken, ResponseError, type MessageConnection } from 'vscode-jsonrpc';
+import { CancelledError, JobScheduler } from '../core/jobScheduler';
+import {
+  Notifications,
+  Requests,
+  type EngineSettings,
+  type GenerateParams,
+  type GenerateResult,
+  type LogEntry,
+} from '../protocol';
+import { CausalLMLoader } from './causalLM';
+import { DeviceSelector } from './devices';
+import { EngineError } from './errors';
+import { ModelManager } from './modelManager';
+import { listShippedModelNames } from './modelSource';
+import { generate } from './textGenerator';
+import { loadTransformers, onDownloadProgress } from './transformers';
+
+export class EngineServer {
+  readonly models: ModelManager;
+  private readonly scheduler = new JobScheduler();
+  private readonly causalLM = new CausalLMLoader(loadTransformers);
+  private readonly devices: DeviceSelector;
+  private readonly started = Date.now();
+  /** The hub model whose files are downloading now, for download notifications. */
+  private downloading: string | undefined;
+
+  constructor(
+    private readonly connection: MessageConnection,
+    settings: EngineSettings,
+    devices = new DeviceSelector(),
+  ) {
+    this.devices = devices;
+    this.models = new ModelManager(settings, devices, {
+      status: (status) => {
+        this.downloading = status.state === 'loading' ? status.model : this.downloading === status.model ? undefined : this.downloading;
+        void connection.sendNotification(Notifications.status, status);
+      },
+      log: (level, message) => this.log({ level, message }),
+    });
+    onDownloadProgress((file, loadedBytes, totalBytes, done) => {
+      if (this.downloading) void connection.sendNotification(Notifications.download, { model: this.downloading, file, loadedBytes, totalBytes, done });
+    });
+    this.register();
+  }
+
+  log(entry: LogEntry): void {
+    void this.connection.sendNotification(Notifications.log, entry);
+  }
+
+  private register(): void {
+    const c = this.connection;
+    c.onRequest(Requests.configure, (settings) => guard(() => this.models.configure(settings)));
+    c.onRequest(Requests.info, () => ({
+      pid: process.pid,
+      uptimeMs: Date.now() - this.started,
+      rssMB: Math.round(process.memoryUsage().rss / 1048576),
+      nodeVersion: process.version,
+    }));
+    c.onRequest(Requests.models, () => {
+      const settings = this.models.getSettings();
+      return {
+        shipped: listShippedModelNames(settings.shippedModelsDir).map((name) => ({ name, path: join(settings.shippedModelsDir, name), kind: 'causal-lm' })),
+        loaded: this.models.statuses(),
+        devices: this.devices.describe(),
+        settings,
+      };
+    });
+    c.onRequest(Requests.load, ({ model }) => guard(() => this.models.load(model, this.causalLM)));
+    c.onRequest(Requests.unload, ({ model }) => guard(() => this.models.unload(model)));
+    c.onRequest(Requests.generate, (params, token) => guard(() => this.generate(params, token)));
+  }
+
+  private async generate(params: GenerateParams, token: CancellationToken): Promise<GenerateResult> {
+    const arrived = performance.now();
+    const abort = new AbortController();
+    const subscription = token.onCancellationRequested(() => abort.abort());
+    try {
+      return await this.models.use(params.model, this.causalLM, (model) =>
+        this.scheduler.schedule(
+          params.priority ?? 'background',
+          async (signal) => {
+            const outcome = await generate(
+              model,
+              {
+                prompt: params.prompt,
+                maxTokens: params.maxTokens ?? 128,
+                temperature: params.temperature ?? 0,
+                topK: params.topK ?? 0,
+                topP: params.topP ?? 1,
+                seed: params.seed ?? 0,
+                stop: params.stop ?? [],
+                timeBudgetMs: params.timeBudgetMs,
+              },
+              signal,
+              (text) => void this.connection.sendNotification(Notifications.generateChunk, { jobId: params.jobId, text }),
+            );
+            return { ...outcome, totalMs: performance.now() - arrived, device: model.device };
+          },
+          abort.signal,
+        ),
+      );
+    } finally {
+      subscription.dispose();
+    }
+  }
+}
+
+/** Runs a handler and turns its failure into a JSON-RPC error the client can show as it is. */
+async function guard<T>(handler: () => Promise<T>): Promise<T> {
+  try {
+    return await handler();
+  } catch (error) {
+    if (error instanceof EngineError) throw new ResponseError(error.code, error.message);
+    if (error instanceof CancelledError) throw new ResponseError(-32800, error.message);
+    throw new ResponseError(-32603, error instanceof Error ? error.message : String(error));
+  }
+}

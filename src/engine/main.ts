@@ -1,0 +1,34 @@
+// Entry point of the engine process. The parent (extension host or CLI) talks to it over the
+// Node IPC channel; when the parent goes away, the engine exits so no process is left behind.
+import { IPCMessageReader, IPCMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
+import type { EngineSettings } from '../protocol';
+import { EngineServer } from './engineServer';
+
+function main(): void {
+  if (!process.send) {
+    process.stderr.write('The GenAI Studio engine must be started by the extension or the genai-studio CLI (it talks over an IPC channel).\n');
+    process.exit(2);
+  }
+  const settings = JSON.parse(process.env.GENAI_STUDIO_ENGINE_SETTINGS ?? 'null') as EngineSettings | null;
+  if (!settings) {
+    process.stderr.write('GENAI_STUDIO_ENGINE_SETTINGS is not set.\n');
+    process.exit(2);
+  }
+  const connection = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
+  const server = new EngineServer(connection, settings);
+  const shutdown = (why: string) => {
+    void server.models.dispose().finally(() => {
+      process.stderr.write(`engine exiting: ${why}\n`);
+      process.exit(0);
+    });
+  };
+  process.on('disconnect', () => shutdown('parent disconnected'));
+  connection.onClose(() => shutdown('connection closed'));
+  process.on('uncaughtException', (error) => {
+    server.log({ level: 'error', message: `Engine error: ${error.stack ?? error.message}` });
+  });
+  connection.listen();
+  server.log({ level: 'info', message: `Engine started (pid ${process.pid}, Node ${process.version}, device setting ${settings.device})` });
+}
+
+main();

@@ -1,0 +1,198 @@
+// The single owner of loaded models (and so of every ONNX session) in the engine process.
+// Concurrent requests for one model share one load; idle and least recently used models are
+// unloaded to stay within the memory budget; every change is reported as a status event.
+import { chooseEvictions } from '../core/evictionPolicy';
+import type { DeviceChoice, EngineSettings, ExecutionDevice, ModelStatus } from '../protocol';
+import type { DeviceSelector } from './devices';
+import { deviceLabel } from './devices';
+import { errorMessage } from './errors';
+import { resolveModelSource, type ModelSource } from './modelSource';
+
+export interface LoadedModel {
+  /** Estimated resident size of the model's sessions and weights. */
+  readonly sizeMB: number;
+  dispose(): Promise<void>;
+}
+
+export interface LoadContext {
+  settings: EngineSettings;
+  device: ExecutionDevice;
+  /** 0-100 with what is happening now. */
+  progress(percent: number, detail: string): void;
+  log(message: string): void;
+}
+
+/** Knows how to load one kind of model (causal LM, diffusion pipeline, ...) from its files. */
+export interface ModelLoader<T extends LoadedModel> {
+  readonly kind: string;
+  load(source: ModelSource, context: LoadContext): Promise<T>;
+}
+
+export interface ModelManagerEvents {
+  status(status: ModelStatus): void;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+interface Entry {
+  key: string;
+  ref: string;
+  pending: Promise<LoadedModel & DeviceChoice>;
+  model?: LoadedModel & DeviceChoice;
+  users: number;
+  lastUsedMs: number;
+  status: ModelStatus;
+}
+
+export class ModelManager {
+  private readonly entries = new Map<string, Entry>();
+  private readonly sweepTimer: NodeJS.Timeout;
+
+  constructor(
+    private settings: EngineSettings,
+    private readonly devices: DeviceSelector,
+    private readonly events: ModelManagerEvents,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.sweepTimer = setInterval(() => void this.evict(), 1000);
+    this.sweepTimer.unref();
+  }
+
+  getSettings(): EngineSettings {
+    return this.settings;
+  }
+
+  /** New settings apply at once: models loaded for another device are unloaded, budgets re-applied. */
+  async configure(settings: EngineSettings): Promise<void> {
+    const deviceChanged = settings.device !== this.settings.device;
+    this.settings = settings;
+    if (deviceChanged) {
+      for (const entry of [...this.entries.values()]) if (entry.users === 0) await this.unloadEntry(entry, 'the device setting changed');
+    }
+    await this.evict();
+  }
+
+  /** Loads (or reuses) the model and runs `work` with it; the model cannot be unloaded meanwhile. */
+  async use<T extends LoadedModel, R>(ref: string, loader: ModelLoader<T>, work: (model: T & DeviceChoice) => Promise<R>): Promise<R> {
+    const entry = this.entryFor(ref, loader);
+    entry.users++;
+    try {
+      const model = (await entry.pending) as T & DeviceChoice;
+      this.setStatus(entry, { state: 'busy' });
+      try {
+        return await work(model);
+      } finally {
+        entry.lastUsedMs = this.now();
+      }
+    } finally {
+      entry.users--;
+      if (entry.users === 0 && entry.model) this.setStatus(entry, { state: 'ready' });
+      void this.evict();
+    }
+  }
+
+  /** Loads without running anything (warm-up); resolves with the model's status. */
+  async load<T extends LoadedModel>(ref: string, loader: ModelLoader<T>): Promise<ModelStatus> {
+    return this.use(ref, loader, async () => this.entries.get(this.keyOf(ref, loader))!.status);
+  }
+
+  async unload(ref: string): Promise<void> {
+    for (const entry of [...this.entries.values()]) if (entry.ref === ref) await this.unloadEntry(entry, 'requested');
+  }
+
+  statuses(): ModelStatus[] {
+    return [...this.entries.values()].map((e) => e.status);
+  }
+
+  async dispose(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    for (const entry of [...this.entries.values()]) await this.unloadEntry(entry, 'the engine is stopping');
+  }
+
+  private keyOf(ref: string, loader: ModelLoader<LoadedModel>): string {
+    return `${loader.kind}:${ref}`;
+  }
+
+  private entryFor<T extends LoadedModel>(ref: string, loader: ModelLoader<T>): Entry {
+    const key = this.keyOf(ref, loader);
+    const existing = this.entries.get(key);
+    if (existing) return existing;
+    const entry: Entry = {
+      key,
+      ref,
+      users: 0,
+      lastUsedMs: this.now(),
+      status: { model: ref, state: 'loading', progress: 0 },
+      pending: undefined as never,
+    };
+    this.entries.set(key, entry);
+    entry.pending = this.startLoad(entry, loader);
+    return entry;
+  }
+
+  private async startLoad<T extends LoadedModel>(entry: Entry, loader: ModelLoader<T>): Promise<T & DeviceChoice> {
+    const settings = this.settings;
+    this.setStatus(entry, { state: 'loading', progress: 0, detail: 'resolving the model' });
+    const started = this.now();
+    try {
+      const source = resolveModelSource(entry.ref, settings);
+      const log = (message: string) => this.events.log('info', `[${entry.ref}] ${message}`);
+      const loaded = await this.devices.load(
+        settings.device,
+        (device) =>
+          loader.load(source, {
+            settings,
+            device,
+            log,
+            progress: (percent, detail) => this.setStatus(entry, { state: 'loading', progress: Math.round(percent), detail }),
+          }),
+        (message) => this.events.log('warn', `[${entry.ref}] ${message}`),
+      );
+      const model = Object.assign(loaded.value, { device: loaded.device, fallbackReason: loaded.fallbackReason });
+      entry.model = model;
+      entry.lastUsedMs = this.now();
+      this.setStatus(entry, {
+        state: 'ready',
+        progress: undefined,
+        detail: undefined,
+        device: loaded.device,
+        fallbackReason: loaded.fallbackReason,
+        sizeMB: Math.round(model.sizeMB * 10) / 10,
+      });
+      this.events.log('info', `Loaded ${entry.ref} (${loader.kind}) on ${deviceLabel(loaded.device)} in ${this.now() - started} ms, ~${model.sizeMB.toFixed(1)} MB`);
+      return model;
+    } catch (error) {
+      // A failed load is forgotten so the next request tries again (the user may have fixed the files).
+      this.entries.delete(entry.key);
+      this.setStatus(entry, { state: 'failed', progress: undefined, detail: undefined, error: errorMessage(error) });
+      this.events.log('error', `Could not load ${entry.ref}: ${errorMessage(error)}`);
+      throw error;
+    }
+  }
+
+  private setStatus(entry: Entry, change: Partial<ModelStatus>): void {
+    entry.status = { ...entry.status, ...change, model: entry.ref };
+    if (change.state && change.state !== 'failed') delete entry.status.error;
+    this.events.status(entry.status);
+  }
+
+  private async evict(): Promise<void> {
+    const residents = [...this.entries.values()]
+      .filter((e) => e.model)
+      .map((e) => ({ key: e.key, sizeMB: e.model!.sizeMB, lastUsedMs: e.lastUsedMs, inUse: e.users > 0 }));
+    const evictions = chooseEvictions(residents, { budgetMB: this.settings.memoryBudgetMB, idleMs: this.settings.idleUnloadSeconds * 1000 }, this.now());
+    for (const { key, reason } of evictions) {
+      const entry = this.entries.get(key);
+      if (entry) await this.unloadEntry(entry, reason === 'idle' ? `idle for ${this.settings.idleUnloadSeconds} s` : `over the ${this.settings.memoryBudgetMB} MB memory budget`);
+    }
+  }
+
+  private async unloadEntry(entry: Entry, why: string): Promise<void> {
+    if (this.entries.get(entry.key) !== entry) return;
+    this.entries.delete(entry.key);
+    const model = await entry.pending.catch(() => undefined);
+    if (!model) return;
+    await model.dispose();
+    this.setStatus(entry, { state: 'unloaded', progress: undefined, detail: why, sizeMB: undefined });
+    this.events.log('info', `Unloaded ${entry.ref}: ${why}`);
+  }
+}

@@ -1,0 +1,165 @@
+// The one contract between the editor side (extension host, CLI) and the engine process.
+// Both sides import these types; nothing else crosses the process boundary.
+import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
+
+/** Where ONNX sessions should run. `auto` tries what the platform offers, then CPU. */
+export type DeviceSetting = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
+export const DEVICE_SETTINGS: readonly DeviceSetting[] = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
+
+/** An execution provider that actually ran a session. */
+export type ExecutionDevice = Exclude<DeviceSetting, 'auto'>;
+
+/** Interactive work (completion, demos) runs before background work (long generations, images). */
+export type JobPriority = 'interactive' | 'background';
+
+export interface EngineSettings {
+  /** Folder holding the shipped models (`<extension>/models`). */
+  shippedModelsDir: string;
+  /** Where hub downloads are cached (the extension's global storage). */
+  hubCacheDir: string;
+  /** Base URL of the Hugging Face hub or a mirror of it. */
+  hubEndpoint: string;
+  /** When true nothing touches the network; a model that is not cached is a clear error. */
+  offline: boolean;
+  device: DeviceSetting;
+  /** Models are unloaded least recently used first when the loaded total exceeds this. */
+  memoryBudgetMB: number;
+  /** A model unused for this long is unloaded; 0 keeps models loaded. */
+  idleUnloadSeconds: number;
+}
+
+export type ModelState = 'loading' | 'ready' | 'busy' | 'failed' | 'unloaded';
+
+export interface DeviceChoice {
+  /** What the session runs on. */
+  device: ExecutionDevice;
+  /** Set when the requested device could not be used: why, in plain words, and what to do. */
+  fallbackReason?: string;
+}
+
+export interface ModelStatus extends Partial<DeviceChoice> {
+  /** The model reference as the user wrote it. */
+  model: string;
+  state: ModelState;
+  /** 0-100 while loading. */
+  progress?: number;
+  /** What is happening now (e.g. "downloading onnx/model.onnx"). */
+  detail?: string;
+  error?: string;
+  /** Estimated resident size of the loaded sessions. */
+  sizeMB?: number;
+}
+
+export interface DownloadProgress {
+  model: string;
+  file: string;
+  loadedBytes: number;
+  totalBytes: number;
+  done: boolean;
+}
+
+export interface LogEntry {
+  level: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+}
+
+export interface ShippedModel {
+  name: string;
+  path: string;
+  kind: string;
+}
+
+export interface DeviceProbe {
+  device: ExecutionDevice;
+  /** Whether this platform's ONNX Runtime can try it at all. */
+  available: boolean;
+  /** Why not, and what to install. */
+  reason?: string;
+}
+
+export interface ModelsInfo {
+  shipped: ShippedModel[];
+  loaded: ModelStatus[];
+  devices: DeviceProbe[];
+  settings: EngineSettings;
+}
+
+export interface GenerateParams {
+  /** Client-chosen id; streamed chunks carry it. */
+  jobId: string;
+  model: string;
+  prompt: string;
+  maxTokens?: number;
+  /** 0 means greedy. */
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  seed?: number;
+  /** Stop when any of these strings appears in the generated text (it is not included). */
+  stop?: string[];
+  priority?: JobPriority;
+  /** Return what has been generated when this many ms have passed. */
+  timeBudgetMs?: number;
+}
+
+export type FinishReason = 'stop' | 'length' | 'cancelled' | 'time' | 'context';
+
+export interface GenerateResult {
+  text: string;
+  promptTokens: number;
+  generatedTokens: number;
+  finishReason: FinishReason;
+  /** From the request's arrival to the first generated token. */
+  firstTokenMs: number;
+  totalMs: number;
+  device: ExecutionDevice;
+}
+
+export interface GenerateChunk {
+  jobId: string;
+  text: string;
+}
+
+export interface LoadParams {
+  model: string;
+}
+
+export interface EngineInfo {
+  pid: number;
+  uptimeMs: number;
+  rssMB: number;
+  nodeVersion: string;
+}
+
+export namespace Requests {
+  export const configure = new RequestType<EngineSettings, void, void>('engine/configure');
+  export const info = new RequestType0<EngineInfo, void>('engine/info');
+  export const models = new RequestType0<ModelsInfo, void>('engine/models');
+  export const load = new RequestType<LoadParams, ModelStatus, void>('engine/load');
+  export const unload = new RequestType<LoadParams, void, void>('engine/unload');
+  /** Cancel through JSON-RPC's own `$/cancelRequest` (a CancellationToken on the client). */
+  export const generate = new RequestType<GenerateParams, GenerateResult, void>('engine/generate');
+}
+
+export namespace Notifications {
+  export const status = new NotificationType<ModelStatus>('engine/status');
+  export const download = new NotificationType<DownloadProgress>('engine/download');
+  export const log = new NotificationType<LogEntry>('engine/log');
+  export const generateChunk = new NotificationType<GenerateChunk>('engine/generateChunk');
+}
+
+/** Error codes carried by JSON-RPC error responses, so both sides can react to the kind of failure. */
+export enum EngineErrorCode {
+  /** The model reference names nothing that exists (folder, shipped name, hub id). */
+  ModelNotFound = 1001,
+  /** The files exist but are not a usable model (corrupt ONNX, missing tokenizer...). */
+  ModelInvalid = 1002,
+  /** The model is not cached and offline mode forbids downloading it. */
+  Offline = 1003,
+  /** The hub or mirror could not be reached or refused the download. */
+  HubUnreachable = 1004,
+  /** The request's parameters are out of range. */
+  BadRequest = 1005,
+  /** The engine process stopped while the request was in flight. */
+  EngineStopped = 1006,
+}

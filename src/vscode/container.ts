@@ -1,0 +1,75 @@
+// Owns the extension's services and wires them together; activate() only creates this.
+import * as vscode from 'vscode';
+import { EngineProcess } from '../client/engineProcess';
+import type { ModelStatus } from '../protocol';
+import { DownloadNotifications } from './downloadProgress';
+import { registerEngineCommands } from './engineCommands';
+import { onEngineSettingsChanged, readEngineSettings } from './settings';
+import { StatusBar, type StatusSnapshot } from './statusBar';
+
+/** What the extension exports: read-only facts for tests and other extensions. */
+export interface GenAIStudioApi {
+  enginePid(): number | undefined;
+  status(): StatusSnapshot;
+}
+
+export class Container implements vscode.Disposable {
+  readonly log = vscode.window.createOutputChannel('GenAI Studio', { log: true });
+  readonly statusBar = new StatusBar();
+  private readonly downloads = new DownloadNotifications();
+  private engineProcess: EngineProcess;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.engineProcess = this.createEngine();
+    this.disposables.push(
+      this.log,
+      this.statusBar,
+      ...registerEngineCommands({ engine: () => this.engineProcess, restartEngine: () => this.restartEngine(), log: this.log, statusBar: this.statusBar }),
+      onEngineSettingsChanged(() => {
+        this.log.info('Settings changed; applying them to the engine.');
+        this.engineProcess.configure(readEngineSettings(this.context)).catch((error: Error) => this.log.error(`Could not apply settings: ${error.message}`));
+      }),
+    );
+  }
+
+  get engine(): EngineProcess {
+    return this.engineProcess;
+  }
+
+  api(): GenAIStudioApi {
+    return { enginePid: () => this.engineProcess.pid, status: () => this.statusBar.snapshot() };
+  }
+
+  async restartEngine(): Promise<void> {
+    const old = this.engineProcess;
+    this.engineProcess = this.createEngine();
+    await old.dispose();
+    this.statusBar.setEngineState('stopped');
+  }
+
+  async dispose(): Promise<void> {
+    await this.engineProcess.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private createEngine(): EngineProcess {
+    const engine = new EngineProcess({
+      enginePath: vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'engine.js').fsPath,
+      settings: readEngineSettings(this.context),
+    });
+    engine.onState((state) => {
+      if (this.engineProcess === engine) this.statusBar.setEngineState(state);
+      this.log.info(`Engine ${state}${engine.pid ? ` (pid ${engine.pid})` : ''}`);
+    });
+    engine.onStatus((status: ModelStatus) => {
+      this.statusBar.setModelStatus(status);
+      this.downloads.onStatus(status);
+      const where = status.device ? ` on ${status.device}` : '';
+      if (status.state !== 'loading' && status.state !== 'busy') this.log.info(`${status.model}: ${status.state}${where}${status.error ? `: ${status.error}` : ''}`);
+    });
+    engine.onDownload((progress) => this.downloads.onDownload(progress));
+    engine.onLog((entry) => this.log[entry.level](entry.message));
+    return engine;
+  }
+}

@@ -1,0 +1,71 @@
+// Commands about the engine and its models: status details, the log, load, restart.
+import * as vscode from 'vscode';
+import type { EngineProcess } from '../client/engineProcess';
+import { DEVICE_NAMES, type StatusBar } from './statusBar';
+import { completionModel } from './settings';
+
+export interface EngineCommandDeps {
+  engine: () => EngineProcess;
+  restartEngine: () => Promise<void>;
+  log: vscode.LogOutputChannel;
+  statusBar: StatusBar;
+}
+
+export function registerEngineCommands(deps: EngineCommandDeps): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('genaiStudio.showLog', () => deps.log.show()),
+    vscode.commands.registerCommand('genaiStudio.showStatus', () => showStatus(deps)),
+    vscode.commands.registerCommand('genaiStudio.loadModel', (model?: string) => loadModel(deps, model)),
+    vscode.commands.registerCommand('genaiStudio.restartEngine', async () => {
+      await deps.restartEngine();
+      void vscode.window.showInformationMessage('GenAI Studio: the engine was restarted; models load again on first use.');
+    }),
+  ];
+}
+
+async function loadModel(deps: EngineCommandDeps, model = completionModel()): Promise<boolean> {
+  try {
+    const status = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `GenAI Studio: loading ${model}` },
+      () => deps.engine().load(model),
+    );
+    const device = status.device ? DEVICE_NAMES[status.device] : 'CPU';
+    deps.log.info(`${model} ready on ${device}`);
+    if (status.fallbackReason) void vscode.window.showWarningMessage(`GenAI Studio: ${model} runs on CPU because ${status.fallbackReason}`);
+    return true;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    deps.log.error(`Loading ${model} failed: ${message}`);
+    const choice = await vscode.window.showErrorMessage(`GenAI Studio: ${message}`, 'Show Log', 'Open Settings');
+    if (choice === 'Show Log') deps.log.show();
+    if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'genaiStudio');
+    return false;
+  }
+}
+
+async function showStatus(deps: EngineCommandDeps): Promise<void> {
+  const snapshot = deps.statusBar.snapshot();
+  const items: (vscode.QuickPickItem & { run?: () => unknown })[] = [{ label: snapshot.text.replace(/\$\([^)]*\)\s*/g, ''), detail: snapshot.tooltip }];
+  if (deps.engine().state === 'running') {
+    try {
+      const [info, models] = await Promise.all([deps.engine().info(), deps.engine().models()]);
+      items.push({ label: 'Engine', description: `pid ${info.pid}, ${info.rssMB} MB, Node ${info.nodeVersion}` });
+      for (const m of models.loaded) {
+        items.push({ label: `$(circuit-board) ${m.model}`, description: `${m.state}${m.device ? ` on ${DEVICE_NAMES[m.device]}` : ''}${m.sizeMB ? `, ~${m.sizeMB} MB` : ''}`, detail: m.fallbackReason ?? m.error });
+      }
+      for (const d of models.devices) items.push({ label: `${d.available ? '$(check)' : '$(close)'} ${DEVICE_NAMES[d.device]}`, detail: d.reason });
+    } catch (error) {
+      items.push({ label: '$(error) The engine did not answer', detail: error instanceof Error ? error.message : String(error) });
+    }
+  } else {
+    items.push({ label: 'Engine', description: deps.engine().state, detail: 'The engine starts on the first request.' });
+  }
+  items.push(
+    { label: '$(output) Show Log', run: () => deps.log.show() },
+    { label: '$(cloud-download) Load the Completion Model', run: () => loadModel(deps) },
+    { label: '$(debug-restart) Restart Engine', run: () => vscode.commands.executeCommand('genaiStudio.restartEngine') },
+    { label: '$(gear) Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'genaiStudio') },
+  );
+  const picked = await vscode.window.showQuickPick(items, { title: 'GenAI Studio', placeHolder: 'Status, devices and actions' });
+  await picked?.run?.();
+}

@@ -1,0 +1,81 @@
+// The status bar item: which model, on which device (and why CPU when a GPU was asked for),
+// and whether it is loading (with %), ready, busy or failed. Clicking it shows the details.
+import * as vscode from 'vscode';
+import type { EngineState } from '../client/engineProcess';
+import type { ModelStatus } from '../protocol';
+
+export const DEVICE_NAMES: Record<string, string> = { cpu: 'CPU', cuda: 'CUDA', dml: 'DirectML', coreml: 'CoreML', webgpu: 'WebGPU' };
+
+export interface StatusSnapshot {
+  text: string;
+  tooltip: string;
+  engine: EngineState;
+  model?: ModelStatus;
+}
+
+export class StatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('genaiStudio.status', vscode.StatusBarAlignment.Right, 100);
+  private engine: EngineState = 'stopped';
+  private model: ModelStatus | undefined;
+
+  constructor() {
+    this.item.name = 'GenAI Studio';
+    this.item.command = 'genaiStudio.showStatus';
+    this.render();
+    this.item.show();
+  }
+
+  setEngineState(state: EngineState): void {
+    this.engine = state;
+    this.render();
+  }
+
+  /** The most recent status of any model is what the item shows. */
+  setModelStatus(status: ModelStatus): void {
+    this.model = status;
+    this.render();
+  }
+
+  snapshot(): StatusSnapshot {
+    return { text: this.item.text, tooltip: String(this.item.tooltip ?? ''), engine: this.engine, model: this.model };
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+
+  private render(): void {
+    const { text, tooltip, error } = describe(this.engine, this.model);
+    this.item.text = text;
+    this.item.tooltip = tooltip;
+    this.item.backgroundColor = error ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+  }
+}
+
+export function describe(engine: EngineState, model: ModelStatus | undefined): { text: string; tooltip: string; error: boolean } {
+  if (engine === 'restarting') return { text: '$(debug-restart) GenAI: engine restarting', tooltip: 'The GenAI Studio engine stopped and is restarting. Click for details and the log.', error: false };
+  if (engine === 'starting') return { text: '$(loading~spin) GenAI: starting', tooltip: 'Starting the GenAI Studio engine.', error: false };
+  if (!model || engine === 'stopped') return { text: '$(sparkle) GenAI', tooltip: 'GenAI Studio: no model loaded yet; models load on first use. Click for details.', error: false };
+  const name = shortName(model.model);
+  const device = model.device ? DEVICE_NAMES[model.device] : undefined;
+  const where = device ? ` · ${device}` : '';
+  const why = model.fallbackReason ? `\nRunning on CPU because ${model.fallbackReason}` : '';
+  switch (model.state) {
+    case 'loading':
+      return { text: `$(loading~spin) ${name} ${model.progress ?? 0}%`, tooltip: `Loading ${model.model}${model.detail ? `: ${model.detail}` : ''}`, error: false };
+    case 'ready':
+      return { text: `$(sparkle) ${name}${where}${model.fallbackReason ? ' $(warning)' : ''}`, tooltip: `${model.model} is ready on ${device}${model.sizeMB ? ` (~${model.sizeMB} MB)` : ''}.${why}`, error: false };
+    case 'busy':
+      return { text: `$(sync~spin) ${name}${where}`, tooltip: `${model.model} is working on ${device}.${why}`, error: false };
+    case 'failed':
+      return { text: `$(error) ${name} failed`, tooltip: `${model.model} could not be loaded: ${model.error ?? 'unknown error'}\nClick for details and the log.`, error: true };
+    case 'unloaded':
+      return { text: '$(sparkle) GenAI', tooltip: `${model.model} was unloaded (${model.detail ?? 'idle'}); it loads again on next use.`, error: false };
+  }
+}
+
+/** `org/Some-Model@rev` -> `Some-Model`; a folder path -> its last part. */
+function shortName(ref: string): string {
+  const withoutRevision = ref.replace(/@[^/\\]*$/, '');
+  return withoutRevision.split(/[/\\]/).filter(Boolean).pop() ?? ref;
+}

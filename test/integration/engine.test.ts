@@ -1,0 +1,105 @@
+// The extension in a real VS Code: lazy engine start, model load shown in the status bar,
+// recovery from a killed engine, and no engine left after deactivation.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { GenAIStudioApi } from '../../src/vscode/container';
+
+const EXTENSION_ID = 'genai-studio.genai-studio';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until && !condition()) await new Promise((r) => setTimeout(r, 50));
+  return condition();
+}
+
+describe('GenAI Studio engine in VS Code', () => {
+  let extension: vscode.Extension<GenAIStudioApi>;
+  let api: GenAIStudioApi;
+
+  before(async () => {
+    extension = vscode.extensions.getExtension<GenAIStudioApi>(EXTENSION_ID)!;
+    api = await extension.activate();
+  });
+
+  it('activates without starting the engine or loading a model', () => {
+    assert.ok(extension.isActive);
+    assert.equal(api.enginePid(), undefined);
+    assert.equal(api.status().engine, 'stopped');
+    assert.equal(api.status().model, undefined);
+    assert.match(api.status().text, /GenAI/);
+  });
+
+  it('contributes every command it registers', async () => {
+    const contributed = (extension.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const command of contributed) assert.ok(registered.has(command), `${command} is contributed but not registered`);
+  });
+
+  it('starts the engine and loads the model on the first request; the status bar says where it runs', async () => {
+    const loaded = await vscode.commands.executeCommand<boolean>('genaiStudio.loadModel');
+    assert.equal(loaded, true);
+    const pid = api.enginePid();
+    assert.ok(pid && isAlive(pid), 'the engine process runs');
+    const status = api.status();
+    assert.equal(status.engine, 'running');
+    assert.equal(status.model?.state, 'ready');
+    assert.equal(status.model?.device, 'cpu');
+    assert.match(status.text, /genai-code-tiny · CPU/);
+    assert.match(status.tooltip, /genai-code-tiny is ready on CPU/);
+  });
+
+  it('recovers when the engine process is killed: the next request succeeds after a restart', async () => {
+    const pid = api.enginePid()!;
+    process.kill(pid, 'SIGKILL');
+    assert.ok(await waitFor(() => api.status().engine !== 'running', 5000), 'the status bar notices the engine stopped');
+    const loaded = await vscode.commands.executeCommand<boolean>('genaiStudio.loadModel');
+    assert.equal(loaded, true);
+    assert.notEqual(api.enginePid(), pid);
+    assert.match(api.status().text, /genai-code-tiny · CPU/);
+  });
+
+  it('shows a clear error and keeps working when the model setting is wrong', async () => {
+    const config = vscode.workspace.getConfiguration('genaiStudio');
+    await config.update('completion.model', '/nonexistent/model-folder', vscode.ConfigurationTarget.Global);
+    try {
+      const loaded = await vscode.commands.executeCommand<boolean>('genaiStudio.loadModel');
+      assert.equal(loaded, false);
+      assert.equal(api.status().model?.state, 'failed');
+      assert.match(api.status().tooltip, /\/nonexistent\/model-folder does not exist/);
+    } finally {
+      await config.update('completion.model', undefined, vscode.ConfigurationTarget.Global);
+    }
+    assert.equal(await vscode.commands.executeCommand<boolean>('genaiStudio.loadModel'), true);
+  });
+
+  it('applies a device setting change without a reload, with the reason for CPU', async () => {
+    const config = vscode.workspace.getConfiguration('genaiStudio');
+    await config.update('device', 'cuda', vscode.ConfigurationTarget.Global);
+    try {
+      assert.equal(await vscode.commands.executeCommand<boolean>('genaiStudio.loadModel'), true);
+      assert.equal(api.status().model?.device, 'cpu');
+      assert.match(api.status().model?.fallbackReason ?? '', /CUDA/);
+      assert.match(api.status().tooltip, /Running on CPU because CUDA/);
+    } finally {
+      await config.update('device', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('stops the engine process when the extension deactivates', async () => {
+    const pid = api.enginePid()!;
+    assert.ok(isAlive(pid));
+    // The same module instance VS Code activated: its deactivate() is what VS Code calls on shutdown.
+    const main = require(`${extension.extensionPath}/dist/extension.js`) as { deactivate(): Promise<void> };
+    await main.deactivate();
+    assert.ok(await waitFor(() => !isAlive(pid), 5000), `engine ${pid} still runs after deactivate`);
+  });
+});

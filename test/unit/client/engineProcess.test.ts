@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc';
+import { EngineProcess } from '../../../src/client/engineProcess';
+import { EngineErrorCode, type ModelStatus } from '../../../src/protocol';
+import { CODE_MODEL, DIST_ENGINE, REPO_ROOT, cleanTemps, settings } from '../support/builders';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (condition()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return condition();
+}
+
+describe('EngineProcess: the real engine in its own process', () => {
+  let engine: EngineProcess;
+  beforeEach(() => {
+    engine = new EngineProcess({ enginePath: DIST_ENGINE, settings: settings(), backoffMs: [100] });
+  });
+  afterEach(async () => {
+    await engine.dispose();
+    cleanTemps();
+  });
+
+  it('starts on the first request, loads the model and streams a generation', async () => {
+    assert.equal(engine.state, 'stopped');
+    assert.equal(engine.pid, undefined, 'nothing runs before the first request');
+    const statuses: ModelStatus[] = [];
+    engine.onStatus((s) => statuses.push(s));
+    const chunks: string[] = [];
+    const result = await engine.generate({ jobId: 'j1', model: CODE_MODEL, prompt: 'import os\n', maxTokens: 12 }, (t) => chunks.push(t));
+    assert.equal(engine.state, 'running');
+    assert.ok(result.generatedTokens > 0);
+    assert.equal(chunks.join(''), result.text);
+    assert.equal(result.device, 'cpu');
+    assert.deepEqual([...new Set(statuses.map((s) => s.state))].slice(0, 2), ['loading', 'ready']);
+    const models = await engine.models();
+    assert.ok(models.shipped.some((m) => m.name === CODE_MODEL));
+    assert.equal(models.loaded[0]?.model, CODE_MODEL);
+  });
+
+  it('cancels a running generation inside the engine', async () => {
+    const source = new CancellationTokenSource();
+    let chunks = 0;
+    const result = await engine.generate({ jobId: 'j2', model: CODE_MODEL, prompt: 'def main():\n', maxTokens: 400 }, () => {
+      if (++chunks === 2) source.cancel();
+    }, source.token);
+    assert.equal(result.finishReason, 'cancelled');
+    assert.ok(result.generatedTokens < 400);
+  });
+
+  it('fails in-flight requests clearly when the engine dies, restarts, and the next request works', async () => {
+    await engine.load(CODE_MODEL);
+    const pid = engine.pid!;
+    const inFlight = engine.generate({ jobId: 'j3', model: CODE_MODEL, prompt: 'x', maxTokens: 4000 }, () => process.kill(pid, 'SIGKILL'));
+    const error = await inFlight.then(
+      () => assert.fail('the request should fail'),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof ResponseError, String(error));
+    assert.equal(error.code, EngineErrorCode.EngineStopped);
+    assert.match(error.message, /engine stopped while handling this request \(killed by SIGKILL\).*try again/);
+    const result = await engine.generate({ jobId: 'j4', model: CODE_MODEL, prompt: 'let x = ', maxTokens: 4 });
+    assert.ok(result.generatedTokens > 0);
+    assert.notEqual(engine.pid, pid);
+  });
+
+  it('leaves no engine process behind after dispose', async () => {
+    const info = await engine.info();
+    assert.ok(isAlive(info.pid));
+    await engine.dispose();
+    assert.ok(await waitFor(() => !isAlive(info.pid), 5000), 'the engine process is gone');
+  });
+
+  it('exits by itself when its parent is killed (no orphans)', async () => {
+    const parent = spawn(process.execPath, ['-r', 'tsx/cjs', join(__dirname, '..', 'support', 'engineParent.ts')], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const enginePid = await new Promise<number>((resolve, reject) => {
+      parent.stdout.once('data', (data: Buffer) => resolve(Number(data.toString().trim())));
+      parent.once('exit', (code) => reject(new Error(`parent exited early (${code})`)));
+    });
+    assert.ok(isAlive(enginePid));
+    parent.kill('SIGKILL');
+    assert.ok(await waitFor(() => !isAlive(enginePid), 10000), `engine ${enginePid} outlived its parent`);
+  });
+});

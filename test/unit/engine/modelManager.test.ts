@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { CODE_MODEL, CODE_MODEL_DIR, cleanTemps, settings } from '../support/builders';
+import { generate } from '../../../src/engine/textGenerator';
+import { disposeManagers, harness } from './harness';
+
+describe('ModelManager with the shipped code model', () => {
+  afterEach(async () => {
+    await disposeManagers();
+    cleanTemps();
+  });
+
+  it('shares one load among concurrent requests for the same model', async () => {
+    const { manager, loader, statuses } = harness(settings());
+    const models = await Promise.all(Array.from({ length: 5 }, () => manager.use(CODE_MODEL, loader, async (m) => m)));
+    assert.equal(loader.loads, 1);
+    for (const m of models) assert.equal(m.session, models[0].session);
+    const ready = statuses.filter((s) => s.state === 'ready' && s.device === 'cpu');
+    assert.ok(ready.length >= 1, 'a ready status on cpu is reported');
+    assert.ok(statuses.some((s) => s.state === 'loading'), 'loading is reported first');
+  });
+
+  it('falls back to CPU when the requested device is unavailable, and says why', async () => {
+    for (const [device, why] of [
+      ['cuda', /CUDA: .*(provider library|no CUDA build)/],
+      ['dml', /DirectML: DirectML exists only on Windows/],
+      ['coreml', /CoreML: CoreML exists only on macOS/],
+      ['webgpu', /WebGPU: /],
+    ] as const) {
+      const { manager, loader, statuses } = harness(settings({ device }));
+      const model = await manager.use(CODE_MODEL, loader, async (m) => m);
+      assert.equal(model.device, 'cpu', `${device} falls back to cpu`);
+      assert.match(model.fallbackReason ?? '', why);
+      assert.match(statuses.at(-1)?.fallbackReason ?? '', why, 'the status event carries the reason');
+    }
+  });
+
+  it('unloads a model after the idle timeout and releases its session', async () => {
+    const { manager, loader, statuses } = harness(settings({ idleUnloadSeconds: 0.3 }));
+    const model = await manager.use(CODE_MODEL, loader, async (m) => m);
+    await new Promise((r) => setTimeout(r, 1600));
+    assert.equal(statuses.at(-1)?.state, 'unloaded');
+    assert.deepEqual(manager.statuses(), []);
+    const sampling = { temperature: 0, topK: 0, topP: 1, seed: 0, stop: [] };
+    await assert.rejects(generate(model, { prompt: 'x', maxTokens: 2, ...sampling }, new AbortController().signal, () => undefined), /Session already disposed/);
+    await manager.use(CODE_MODEL, loader, async () => undefined);
+    assert.equal(loader.loads, 2, 'the next use loads it again');
+  });
+
+  it('unloads the least recently used model to stay within the memory budget', async () => {
+    const { manager, loader, logs } = harness(settings());
+    const { sizeMB } = await manager.use(CODE_MODEL, loader, async (m) => m);
+    // Room for one copy of the model, not two: loading it under a second reference evicts the first.
+    const budget = Math.ceil(sizeMB * 1.5);
+    await manager.configure(settings({ memoryBudgetMB: budget }));
+    await manager.use(CODE_MODEL_DIR, loader, async () => undefined);
+    assert.deepEqual(manager.statuses().filter((s) => s.state !== 'unloaded').map((s) => s.model), [CODE_MODEL_DIR]);
+    assert.ok(logs.some((l) => l.includes(`Unloaded genai-code-tiny: over the ${budget} MB memory budget`)), logs.join('\n'));
+  });
+
+  it('applies a new device setting at once by unloading models loaded for the old one', async () => {
+    const { manager, loader } = harness(settings());
+    await manager.use(CODE_MODEL, loader, async () => undefined);
+    await manager.configure(settings({ device: 'dml' }));
+    assert.deepEqual(manager.statuses(), []);
+    const model = await manager.use(CODE_MODEL, loader, async (m) => m);
+    assert.match(model.fallbackReason ?? '', /DirectML/);
+  });
+});

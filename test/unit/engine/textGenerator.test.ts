@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import type { CausalLM } from '../../../src/engine/causalLM';
+import { EngineError } from '../../../src/engine/errors';
+import { generate, type GenerationRequest } from '../../../src/engine/textGenerator';
+import { CODE_MODEL, cleanTemps, settings } from '../support/builders';
+import { disposeManagers, harness } from './harness';
+
+const PROMPT = 'function add(a, b) {\n  return';
+
+function request(overrides: Partial<GenerationRequest> = {}): GenerationRequest {
+  return { prompt: PROMPT, maxTokens: 24, temperature: 0, topK: 0, topP: 1, seed: 0, stop: [], ...overrides };
+}
+
+describe('text generation on the shipped code model', () => {
+  let model: CausalLM;
+
+  before(async () => {
+    const { manager, loader } = harness(settings());
+    model = await manager.use(CODE_MODEL, loader, async (m) => m);
+  });
+  after(async () => {
+    await disposeManagers();
+    cleanTemps();
+  });
+
+  it('streams exactly the text it returns, and greedy decoding is deterministic', async () => {
+    const chunks: string[] = [];
+    const first = await generate(model, request(), new AbortController().signal, (t) => chunks.push(t));
+    assert.ok(first.generatedTokens > 0 && first.text.length > 0);
+    assert.equal(chunks.join(''), first.text);
+    assert.equal(first.promptTokens, model.tokenizer.encode(PROMPT, { add_special_tokens: false }).length);
+    const second = await generate(model, request(), new AbortController().signal, () => undefined);
+    assert.equal(second.text, first.text);
+  });
+
+  it('the KV-cached decode matches a full forward pass at every step', async () => {
+    const out = await generate(model, request({ maxTokens: 8 }), new AbortController().signal, () => undefined);
+    const ids = model.tokenizer.encode(PROMPT + out.text, { add_special_tokens: false });
+    const promptIds = model.tokenizer.encode(PROMPT, { add_special_tokens: false });
+    // Re-run greedy without a cache, one full pass per token, and compare the text.
+    const ort = await import('onnxruntime-node');
+    const seq = [...promptIds];
+    for (let step = 0; step < out.generatedTokens; step++) {
+      const n = seq.length;
+      const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {
+        input_ids: new ort.Tensor('int64', BigInt64Array.from(seq, BigInt), [1, n]),
+        attention_mask: new ort.Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]),
+      };
+      if (model.session.inputNames.includes('position_ids')) feeds.position_ids = new ort.Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(i)), [1, n]);
+      for (const meta of model.session.inputMetadata) {
+        if (meta.name.startsWith('past_key_values.') && meta.isTensor) {
+          feeds[meta.name] = new ort.Tensor('float32', new Float32Array(0), meta.shape.map((d) => (typeof d === 'number' ? d : d === 'batch_size' ? 1 : 0)));
+        }
+      }
+      const result = await model.session.run(feeds);
+      const logits = result.logits.data as Float32Array;
+      const vocab = result.logits.dims[2];
+      const row = logits.subarray((n - 1) * vocab, n * vocab);
+      let best = 0;
+      for (let i = 1; i < vocab; i++) if (row[i] > row[best]) best = i;
+      seq.push(best);
+    }
+    assert.equal(model.tokenizer.decode(seq.slice(promptIds.length), { skip_special_tokens: false }), out.text);
+    assert.ok(ids.length > 0);
+  });
+
+  it('stops within one token of a cancellation', async () => {
+    const controller = new AbortController();
+    let tokensAtAbort = -1;
+    const out = await generate(model, request({ maxTokens: 200 }), controller.signal, (_text, tokens) => {
+      if (tokens >= 3 && tokensAtAbort < 0) {
+        tokensAtAbort = tokens;
+        controller.abort();
+      }
+    });
+    assert.equal(out.finishReason, 'cancelled');
+    assert.ok(tokensAtAbort >= 3);
+    assert.ok(out.generatedTokens - tokensAtAbort <= 1, `generated ${out.generatedTokens} tokens after the abort at ${tokensAtAbort}`);
+  });
+
+  it('cuts at a stop string and never streams it', async () => {
+    const full = await generate(model, request({ maxTokens: 60 }), new AbortController().signal, () => undefined);
+    const stop = full.text.trim().slice(0, 2);
+    assert.ok(stop.length === 2, `the model produced text to stop on: ${JSON.stringify(full.text)}`);
+    const streamed: string[] = [];
+    const out = await generate(model, request({ maxTokens: 60, stop: [stop] }), new AbortController().signal, (t) => streamed.push(t));
+    assert.equal(out.finishReason, 'stop');
+    assert.ok(!out.text.includes(stop));
+    assert.equal(streamed.join(''), out.text);
+  });
+
+  it('returns what it has when the time budget runs out', async () => {
+    const out = await generate(model, request({ maxTokens: 200, timeBudgetMs: 0 }), new AbortController().signal, () => undefined);
+    assert.equal(out.finishReason, 'time');
+    assert.equal(out.generatedTokens, 1);
+  });
+
+  it('keeps the end of a prompt longer than the context', async () => {
+    const long = 'const x = 1;\n'.repeat(2000) + PROMPT;
+    const out = await generate(model, request({ prompt: long, maxTokens: 16 }), new AbortController().signal, () => undefined);
+    assert.ok(out.promptTokens + 16 <= model.config.maxPositions, `${out.promptTokens} prompt tokens fit ${model.config.maxPositions}`);
+    assert.ok(out.generatedTokens > 0);
+  });
+
+  it('rejects out-of-range requests with a clear error', async () => {
+    for (const maxTokens of [0, -1, 1.5, 100000]) {
+      await assert.rejects(generate(model, request({ maxTokens }), new AbortController().signal, () => undefined), (e: unknown) => e instanceof EngineError && /maxTokens must be/.test(e.message));
+    }
+    await assert.rejects(generate(model, request({ prompt: '' }), new AbortController().signal, () => undefined), /prompt is empty/);
+  });
+});

@@ -1,0 +1,57 @@
+// A local stand-in for the Hugging Face hub: serves model folders in the hub's URL layout
+// (`/{org}/{name}/resolve/{revision}/{file}`), with HEAD and Range like the real one, and
+// counts requests so tests can tell cache hits from downloads.
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, normalize } from 'node:path';
+
+export interface HubMirror {
+  endpoint: string;
+  /** GET requests per file path that sent a body (downloads, not probes). */
+  downloads: Map<string, number>;
+  close(): Promise<void>;
+}
+
+/** `repos` maps a hub id (`org/name`) to the folder served for it, at every revision. */
+export async function startHubMirror(repos: Record<string, string>): Promise<HubMirror> {
+  const downloads = new Map<string, number>();
+  const server: Server = createServer((req, res) => {
+    const match = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(decodeURIComponent((req.url ?? '').split('?')[0]));
+    const folder = match ? repos[match[1]] : undefined;
+    if (!match || !folder) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Repository not found');
+      return;
+    }
+    const file = normalize(match[3]);
+    const path = join(folder, file);
+    if (file.startsWith('..') || !existsSync(path) || !statSync(path).isFile()) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Entry not found');
+      return;
+    }
+    const size = statSync(path).size;
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    if (req.method === 'HEAD') {
+      res.writeHead(200, { 'content-length': size, 'accept-ranges': 'bytes' }).end();
+      return;
+    }
+    if (range) {
+      const start = Number(range[1]);
+      const end = range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+      res.writeHead(206, { 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${size}`, 'accept-ranges': 'bytes' });
+      if (end - start + 1 >= size) downloads.set(`${match[1]}/${file}`, (downloads.get(`${match[1]}/${file}`) ?? 0) + 1);
+      createReadStream(path, { start, end }).pipe(res);
+      return;
+    }
+    downloads.set(`${match[1]}/${file}`, (downloads.get(`${match[1]}/${file}`) ?? 0) + 1);
+    res.writeHead(200, { 'content-length': size, 'accept-ranges': 'bytes' });
+    createReadStream(path).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    downloads,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
