@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { EngineProcess } from '../src/client/engineProcess';
-import { DEFAULTS } from '../src/client/defaults';
+import { DEFAULTS } from '../src/defaults';
 import type { EngineSettings } from '../src/protocol';
 import { median, row } from './stats';
 

@@ -77,6 +77,17 @@ export interface DeviceProbe {
   reason?: string;
 }
 
+export interface DeviceCheck {
+  device: ExecutionDevice;
+  /** False when the platform lacks what the provider needs (then `detail` says what to install). */
+  tried: boolean;
+  /** Ran a forward pass and agreed with the CPU. */
+  works: boolean;
+  /** Time of that forward pass. */
+  ms?: number;
+  detail: string;
+}
+
 export interface ModelsInfo {
   shipped: ShippedModel[];
   loaded: ModelStatus[];
@@ -107,9 +118,51 @@ export type FinishReason = 'stop' | 'length' | 'cancelled' | 'time' | 'context';
 export interface GenerateResult {
   text: string;
   promptTokens: number;
+  /** Prompt tokens resumed from the previous request's KV cache. */
+  reusedPromptTokens: number;
   generatedTokens: number;
   finishReason: FinishReason;
   /** From the request's arrival to the first generated token. */
+  firstTokenMs: number;
+  totalMs: number;
+  device: ExecutionDevice;
+}
+
+export interface ContextFileParam {
+  path: string;
+  text: string;
+}
+
+export interface CompleteParams {
+  model: string;
+  filePath: string;
+  languageId: string;
+  /** Document text before the cursor (the extension sends a window, not the whole file). */
+  prefix: string;
+  /** Document text after the cursor. */
+  suffix: string;
+  /** Other open or recently edited files: snippets similar to the cursor's code are drawn from them. */
+  contextFiles?: ContextFileParam[];
+  /** `auto` detects the FIM format from the tokenizer's special tokens. */
+  fimFormat?: string;
+  maxTokens?: number;
+  /** Prompt budget in tokens (prefix, suffix and snippets together). */
+  promptTokens?: number;
+  /** Return what has been generated when this many ms have passed. */
+  timeBudgetMs?: number;
+}
+
+export interface CompleteResult {
+  /** The suggestion after post-processing; empty when nothing is worth showing. */
+  text: string;
+  /** What the model produced, before post-processing. */
+  raw: string;
+  fimFormat: string;
+  shape: 'single' | 'multi';
+  promptTokens: number;
+  reusedPromptTokens: number;
+  generatedTokens: number;
+  finishReason: FinishReason;
   firstTokenMs: number;
   totalMs: number;
   device: ExecutionDevice;
@@ -139,6 +192,10 @@ export namespace Requests {
   export const unload = new RequestType<LoadParams, void, void>('engine/unload');
   /** Cancel through JSON-RPC's own `$/cancelRequest` (a CancellationToken on the client). */
   export const generate = new RequestType<GenerateParams, GenerateResult, void>('engine/generate');
+  /** Tries every execution provider with the shipped code model and compares it with the CPU. */
+  export const checkDevices = new RequestType0<DeviceCheck[], void>('engine/checkDevices');
+  /** An inline completion at a cursor; cancellation reaches the decode loop within one token. */
+  export const complete = new RequestType<CompleteParams, CompleteResult, void>('engine/complete');
 }
 
 export namespace Notifications {

@@ -1,16 +1,19 @@
 // `genai-studio`: drives the same engine as the extension, from scripts and benchmarks.
 import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
-import { DEFAULTS } from '../client/defaults';
+import { DEFAULTS } from '../defaults';
 import { EngineProcess } from '../client/engineProcess';
 import { DEVICE_SETTINGS, type DeviceSetting, type EngineSettings } from '../protocol';
 
 const USAGE = `Usage:
   genai-studio models [--json]
+  genai-studio devices [--json]      try every GPU provider with the shipped code model
   genai-studio generate [--model M] --prompt P [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]
+  genai-studio complete --file F --line L --col C [--model M] [--max-tokens N]   (line and column start at 1)
 
 Common options:
   --device auto|cpu|cuda|dml|coreml|webgpu   (default auto)
@@ -29,6 +32,9 @@ const OPTIONS = {
   'top-k': { type: 'string' },
   'top-p': { type: 'string' },
   seed: { type: 'string' },
+  file: { type: 'string' },
+  line: { type: 'string' },
+  col: { type: 'string' },
   device: { type: 'string' },
   offline: { type: 'boolean' },
   'hub-endpoint': { type: 'string' },
@@ -84,8 +90,12 @@ async function run(argv: string[]): Promise<number> {
     switch (command) {
       case 'models':
         return await models(engine, values);
+      case 'devices':
+        return await devices(engine, values);
       case 'generate':
         return await generateCommand(engine, values);
+      case 'complete':
+        return await completeCommand(engine, values);
       default:
         throw new UsageError(`Unknown command "${command}".`);
     }
@@ -105,6 +115,18 @@ async function models(engine: EngineProcess, values: Values): Promise<number> {
   lines.push('Devices:', ...info.devices.map((d) => `  ${d.device.padEnd(7)} ${d.available ? 'available' : `unavailable: ${d.reason}`}`));
   lines.push(`Hub: ${info.settings.hubEndpoint}${info.settings.offline ? ' (offline)' : ''}, cache ${info.settings.hubCacheDir}`);
   process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+async function devices(engine: EngineProcess, values: Values): Promise<number> {
+  const checks = await engine.checkDevices();
+  if (values.json) process.stdout.write(`${JSON.stringify(checks, null, 2)}\n`);
+  else {
+    for (const c of checks) {
+      const result = !c.tried ? 'not tried' : c.works ? 'works' : 'failed';
+      process.stdout.write(`${c.device.padEnd(7)} ${result.padEnd(9)} ${c.ms === undefined ? ''.padEnd(10) : `${c.ms.toFixed(1)} ms`.padEnd(10)} ${c.detail}\n`);
+    }
+  }
   return 0;
 }
 
@@ -140,6 +162,56 @@ async function generateCommand(engine: EngineProcess, values: Values): Promise<n
     process.off('SIGINT', onInterrupt);
   }
 }
+
+async function completeCommand(engine: EngineProcess, values: Values): Promise<number> {
+  if (!values.file || values.line === undefined || values.col === undefined) throw new UsageError('complete needs --file, --line and --col.');
+  const file = resolve(values.file);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
+  } catch (error) {
+    throw new UsageError(`Cannot read ${file}: ${(error as Error).message}`);
+  }
+  const offset = offsetOf(text, numberOption(values, 'line', 1), numberOption(values, 'col', 1));
+  const result = await engine.complete({
+    model: values.model ?? DEFAULTS.model,
+    filePath: file,
+    languageId: languageOf(file),
+    prefix: text.slice(0, offset),
+    suffix: text.slice(offset),
+    maxTokens: numberOption(values, 'max-tokens', 64),
+  });
+  process.stdout.write(`${result.text}\n`);
+  if (values.verbose) {
+    process.stderr.write(
+      `[${result.device}] ${result.fimFormat} ${result.shape}-line, ${result.promptTokens} prompt tokens (${result.reusedPromptTokens} reused), ${result.generatedTokens} generated, ${result.totalMs.toFixed(0)} ms; raw: ${JSON.stringify(result.raw)}\n`,
+    );
+  }
+  return 0;
+}
+
+/** 1-based line and column to a string offset; out-of-range positions are a usage error. */
+function offsetOf(text: string, line: number, col: number): number {
+  const lines = text.split('\n');
+  if (!Number.isInteger(line) || line < 1 || line > lines.length) throw new UsageError(`--line must be from 1 to ${lines.length}; got ${line}.`);
+  if (!Number.isInteger(col) || col < 1 || col > lines[line - 1].length + 1) throw new UsageError(`--col must be from 1 to ${lines[line - 1].length + 1} on line ${line}; got ${col}.`);
+  return lines.slice(0, line - 1).reduce((sum, l) => sum + l.length + 1, 0) + col - 1;
+}
+
+const LANGUAGES: Record<string, string> = {
+  '.ts': 'typescript', '.tsx': 'typescriptreact', '.js': 'javascript', '.jsx': 'javascriptreact', '.mjs': 'javascript', '.cjs': 'javascript',
+  '.py': 'python', '.go': 'go', '.rs': 'rust', '.json': 'json', '.md': 'markdown', '.java': 'java', '.c': 'c', '.h': 'c', '.cpp': 'cpp', '.cs': 'csharp', '.rb': 'ruby', '.sh': 'shellscript',
+};
+
+function languageOf(file: string): string {
+  return LANGUAGES[extname(file).toLowerCase()] ?? 'plaintext';
+}
+
+// A closed pipe (`genai-studio models | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),

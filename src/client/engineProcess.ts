@@ -7,6 +7,9 @@ import {
   EngineErrorCode,
   Notifications,
   Requests,
+  type CompleteParams,
+  type CompleteResult,
+  type DeviceCheck,
   type DownloadProgress,
   type EngineInfo,
   type EngineSettings,
@@ -79,6 +82,10 @@ export class EngineProcess {
     return this.request((c) => c.sendRequest(Requests.models));
   }
 
+  checkDevices(): Promise<DeviceCheck[]> {
+    return this.request((c) => c.sendRequest(Requests.checkDevices));
+  }
+
   load(model: string): Promise<ModelStatus> {
     return this.request((c) => c.sendRequest(Requests.load, { model }));
   }
@@ -95,6 +102,11 @@ export class EngineProcess {
     } finally {
       subscription?.dispose();
     }
+  }
+
+  /** An inline completion; cancelling `token` stops the decode loop within one token. */
+  complete(params: CompleteParams, token?: CancellationToken): Promise<CompleteResult> {
+    return this.request((c) => c.sendRequest(Requests.complete, params, token ?? CancellationToken.None));
   }
 
   /** Stops the engine and waits for its process to exit. */

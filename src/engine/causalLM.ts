@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import { EngineErrorCode } from '../protocol';
 import { EngineError, errorMessage } from './errors';
+import { KvCache } from './kvCache';
 import type { LoadContext, LoadedModel, ModelLoader } from './modelManager';
 import { hubCachePath, type ModelSource } from './modelSource';
 import { loadFromSource, type SourceOptions, type TransformersLib } from './transformers';
@@ -18,6 +19,8 @@ export interface CausalLM extends LoadedModel {
   readonly eosTokenIds: ReadonlySet<number>;
   /** Added/special token strings: how FIM formats are detected. */
   readonly specialTokens: ReadonlySet<string>;
+  /** Keys/values of the last prompt, resumed by the next generation. */
+  readonly kvCache: KvCache;
 }
 
 /** The subset of a Transformers.js tokenizer the engine uses. */
@@ -69,6 +72,7 @@ export class CausalLMLoader implements ModelLoader<CausalLM> {
     if (!session) throw new EngineError(EngineErrorCode.ModelInvalid, `${source.ref} has no decoder session (onnx/model*.onnx); it is not a causal language model.`);
     const rawConfig = (model as unknown as { config: Record<string, unknown> }).config;
     const weightsFile = DTYPE_FILES.find(([d]) => d === dtype)![1];
+    const kvCache = new KvCache();
     return {
       name: source.ref,
       session,
@@ -76,8 +80,10 @@ export class CausalLMLoader implements ModelLoader<CausalLM> {
       config: { ...rawConfig, model_type: String(rawConfig.model_type), maxPositions: maxPositions(rawConfig) },
       eosTokenIds: eosIds(rawConfig, source, context),
       specialTokens: new Set((tokenizer as unknown as { all_special_tokens: string[] }).all_special_tokens ?? []),
+      kvCache,
       sizeMB: weightsSizeMB(source, context, weightsFile),
       dispose: async () => {
+        kvCache.clear();
         await (model as unknown as { dispose(): Promise<unknown> }).dispose();
       },
     };

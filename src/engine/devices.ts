@@ -119,7 +119,7 @@ export class DeviceSelector {
         return { value, device, fallbackReason };
       } catch (error) {
         if (device === 'cpu') throw error;
-        const reason = `failed to start (${firstLine(errorMessage(error))})`;
+        const reason = `failed to start (${plainReason(errorMessage(error))})`;
         this.broken.set(device, reason);
         reasons.push(`${deviceLabel(device)}: ${reason}`);
         log(`${deviceLabel(device)} could not run the model: ${errorMessage(error)}`);
@@ -129,6 +129,11 @@ export class DeviceSelector {
   }
 }
 
-function firstLine(text: string): string {
-  return text.split('\n')[0].slice(0, 300);
+/** ONNX Runtime's provider errors, in words a user can act on. */
+export function plainReason(message: string): string {
+  if (/Failed to get a WebGPU adapter/i.test(message)) return 'no WebGPU adapter was found: a GPU driver with Vulkan (Linux), D3D12 (Windows) or Metal (macOS) support is needed';
+  if (/libcudnn|libcublas|libcudart|CUDA driver version/i.test(message)) return 'the CUDA runtime libraries could not be loaded: install CUDA 12 and cuDNN 9 and put them on the library path';
+  if (/Failed to load shared library|cannot open shared object/i.test(message)) return `a provider library could not be loaded (${message.split('\n')[0].slice(-200)})`;
+  // Drop ONNX Runtime's source location prefix; keep the message.
+  return message.split('\n')[0].replace(/^\/onnxruntime_src\/\S+ \S+ /, '').slice(0, 300);
 }

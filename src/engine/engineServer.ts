@@ -2,15 +2,20 @@
 import { join } from 'node:path';
 import { CancellationToken, ResponseError, type MessageConnection } from 'vscode-jsonrpc';
 import { CancelledError, JobScheduler } from '../core/jobScheduler';
+import { DEFAULTS } from '../defaults';
 import {
   Notifications,
   Requests,
+  type DeviceChoice,
   type EngineSettings,
   type GenerateParams,
+  type JobPriority,
   type GenerateResult,
   type LogEntry,
 } from '../protocol';
-import { CausalLMLoader } from './causalLM';
+import { CausalLMLoader, type CausalLM } from './causalLM';
+import { completeCode } from './codeCompletion';
+import { checkDevices } from './deviceCheck';
 import { DeviceSelector } from './devices';
 import { EngineError } from './errors';
 import { ModelManager } from './modelManager';
@@ -68,43 +73,55 @@ export class EngineServer {
         settings,
       };
     });
+    c.onRequest(Requests.checkDevices, () =>
+      guard(() => this.scheduler.schedule('background', () => checkDevices(this.models.getSettings(), this.devices, DEFAULTS.model))),
+    );
     c.onRequest(Requests.load, ({ model }) => guard(() => this.models.load(model, this.causalLM)));
     c.onRequest(Requests.unload, ({ model }) => guard(() => this.models.unload(model)));
     c.onRequest(Requests.generate, (params, token) => guard(() => this.generate(params, token)));
+    c.onRequest(Requests.complete, (params, token) =>
+      guard(() => {
+        const arrived = performance.now();
+        return this.run(params.model, 'interactive', token, async (model, signal) => ({
+          ...(await completeCode(model, params, signal)),
+          totalMs: performance.now() - arrived,
+          device: model.device,
+        }));
+      }),
+    );
   }
 
-  private async generate(params: GenerateParams, token: CancellationToken): Promise<GenerateResult> {
-    const arrived = performance.now();
+  /** Runs `work` on the model through the scheduler; the request's cancellation aborts it. */
+  private async run<R>(ref: string, priority: JobPriority, token: CancellationToken, work: (model: CausalLM & DeviceChoice, signal: AbortSignal) => Promise<R>): Promise<R> {
     const abort = new AbortController();
     const subscription = token.onCancellationRequested(() => abort.abort());
     try {
-      return await this.models.use(params.model, this.causalLM, (model) =>
-        this.scheduler.schedule(
-          params.priority ?? 'background',
-          async (signal) => {
-            const outcome = await generate(
-              model,
-              {
-                prompt: params.prompt,
-                maxTokens: params.maxTokens ?? 128,
-                temperature: params.temperature ?? 0,
-                topK: params.topK ?? 0,
-                topP: params.topP ?? 1,
-                seed: params.seed ?? 0,
-                stop: params.stop ?? [],
-                timeBudgetMs: params.timeBudgetMs,
-              },
-              signal,
-              (text) => void this.connection.sendNotification(Notifications.generateChunk, { jobId: params.jobId, text }),
-            );
-            return { ...outcome, totalMs: performance.now() - arrived, device: model.device };
-          },
-          abort.signal,
-        ),
-      );
+      return await this.models.use(ref, this.causalLM, (model) => this.scheduler.schedule(priority, (signal) => work(model, signal), abort.signal));
     } finally {
       subscription.dispose();
     }
+  }
+
+  private generate(params: GenerateParams, token: CancellationToken): Promise<GenerateResult> {
+    const arrived = performance.now();
+    return this.run(params.model, params.priority ?? 'background', token, async (model, signal) => {
+      const outcome = await generate(
+        model,
+        {
+          prompt: params.prompt,
+          maxTokens: params.maxTokens ?? 128,
+          temperature: params.temperature ?? 0,
+          topK: params.topK ?? 0,
+          topP: params.topP ?? 1,
+          seed: params.seed ?? 0,
+          stop: params.stop ?? [],
+          timeBudgetMs: params.timeBudgetMs,
+        },
+        signal,
+        (text) => void this.connection.sendNotification(Notifications.generateChunk, { jobId: params.jobId, text }),
+      );
+      return { ...outcome, totalMs: performance.now() - arrived, device: model.device };
+    });
   }
 }
 

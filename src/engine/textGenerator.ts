@@ -6,6 +6,8 @@ import { StopStringMatcher } from '../core/stopStrings';
 import { EngineErrorCode, type FinishReason } from '../protocol';
 import type { CausalLM } from './causalLM';
 import { EngineError } from './errors';
+import { emptyPast, tokenFeeds } from './decoderFeeds';
+import type { Feeds } from './kvCache';
 
 export interface GenerationRequest extends SamplingOptions {
   prompt: string;
@@ -18,12 +20,12 @@ export interface GenerationRequest extends SamplingOptions {
 export interface GenerationOutcome {
   text: string;
   promptTokens: number;
+  /** Prompt tokens whose keys/values came from the previous request instead of a forward pass. */
+  reusedPromptTokens: number;
   generatedTokens: number;
   finishReason: FinishReason;
   firstTokenMs: number;
 }
-
-type Feeds = Record<string, ort.Tensor>;
 
 export const MAX_NEW_TOKENS = 4096;
 
@@ -51,21 +53,26 @@ export async function generate(
   let emittedText = '';
   let firstTokenMs = -1;
   let finishReason: FinishReason = 'length';
-  let past = emptyPast(model.session);
-  let input = promptIds;
+  const resume = model.kvCache.resume(promptIds);
+  let past = resume.past ?? emptyPast(model.session);
+  /** Tokens whose keys/values are in `past`. */
+  const fed = promptIds.slice(0, resume.reused);
+  let input = promptIds.slice(resume.reused);
+  // The cache is invalid while a forward pass may be half-applied; it is stored again below.
+  model.kvCache.clear();
 
   while (generated.length < request.maxTokens) {
     if (signal.aborted) {
       finishReason = 'cancelled';
       break;
     }
-    const pastLength = promptIds.length + generated.length - input.length;
-    if (pastLength + input.length > limit) {
+    if (fed.length + input.length > limit) {
       finishReason = 'context';
       break;
     }
-    const outputs = await model.session.run({ ...tokenFeeds(model.session, input, pastLength), ...past });
+    const outputs = await model.session.run({ ...tokenFeeds(model.session, input, fed.length), ...past });
     past = presentToPast(outputs);
+    fed.push(...input);
     const logits = lastRow(outputs.logits);
     const token = sampleToken(logits, request, random);
     if (firstTokenMs < 0) firstTokenMs = now() - started;
@@ -90,33 +97,17 @@ export async function generate(
       break;
     }
   }
-  const final = stops.scan(model.tokenizer.decode(generated, { skip_special_tokens: false }), true).safe;
+  model.kvCache.store(fed, past);
+  const final = generated.length === 0 ? '' : stops.scan(model.tokenizer.decode(generated, { skip_special_tokens: false }), true).safe;
   if (final.length > emittedText.length) onText(final.slice(emittedText.length), generated.length);
-  return { text: final, promptTokens: promptIds.length, generatedTokens: generated.length, finishReason, firstTokenMs: Math.max(0, firstTokenMs) };
-}
-
-function tokenFeeds(session: ort.InferenceSession, ids: number[], pastLength: number): Feeds {
-  const n = ids.length;
-  const feeds: Feeds = {
-    input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]),
-    attention_mask: new ort.Tensor('int64', new BigInt64Array(pastLength + n).fill(1n), [1, pastLength + n]),
+  return {
+    text: final,
+    promptTokens: promptIds.length,
+    reusedPromptTokens: resume.reused,
+    generatedTokens: generated.length,
+    finishReason,
+    firstTokenMs: Math.max(0, firstTokenMs),
   };
-  if (session.inputNames.includes('position_ids')) {
-    feeds.position_ids = new ort.Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(pastLength + i)), [1, n]);
-  }
-  return feeds;
-}
-
-/** The first step's cache: every declared past input with its sequence dimension 0. */
-function emptyPast(session: ort.InferenceSession): Feeds {
-  const feeds: Feeds = {};
-  for (const meta of session.inputMetadata) {
-    if (!meta.name.startsWith('past_key_values.') || !meta.isTensor) continue;
-    const dims = meta.shape.map((d) => (typeof d === 'number' ? d : d === 'batch_size' ? 1 : 0));
-    const type = meta.type === 'float16' ? 'float16' : 'float32';
-    feeds[meta.name] = new ort.Tensor(type, type === 'float16' ? new Uint16Array(0) : new Float32Array(0), dims);
-  }
-  return feeds;
 }
 
 function presentToPast(outputs: ort.InferenceSession.OnnxValueMapType): Feeds {

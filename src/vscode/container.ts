@@ -2,6 +2,10 @@
 import * as vscode from 'vscode';
 import { EngineProcess } from '../client/engineProcess';
 import type { ModelStatus } from '../protocol';
+import type { CompletionStatsSnapshot } from '../core/completion';
+import { registerCompletionCommands } from './completion/completionCommands';
+import { CompletionProvider } from './completion/completionProvider';
+import { RecentFiles } from './completion/recentFiles';
 import { DownloadNotifications } from './downloadProgress';
 import { registerEngineCommands } from './engineCommands';
 import { onEngineSettingsChanged, readEngineSettings } from './settings';
@@ -11,20 +15,30 @@ import { StatusBar, type StatusSnapshot } from './statusBar';
 export interface GenAIStudioApi {
   enginePid(): number | undefined;
   status(): StatusSnapshot;
+  completionStats(): CompletionStatsSnapshot;
+  /** The inline completion provider VS Code calls, and its latest engine answer. */
+  completion: Pick<CompletionProvider, 'provideInlineCompletionItems' | 'lastResult'>;
 }
 
 export class Container implements vscode.Disposable {
   readonly log = vscode.window.createOutputChannel('GenAI Studio', { log: true });
   readonly statusBar = new StatusBar();
   private readonly downloads = new DownloadNotifications();
+  private readonly recentFiles = new RecentFiles();
+  readonly completion: CompletionProvider;
   private engineProcess: EngineProcess;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.engineProcess = this.createEngine();
+    this.completion = new CompletionProvider(() => this.engineProcess, this.statusBar, this.recentFiles, this.log);
     this.disposables.push(
       this.log,
       this.statusBar,
+      this.recentFiles,
+      this.completion,
+      vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, this.completion),
+      ...registerCompletionCommands(this.completion),
       ...registerEngineCommands({ engine: () => this.engineProcess, restartEngine: () => this.restartEngine(), log: this.log, statusBar: this.statusBar }),
       onEngineSettingsChanged(() => {
         this.log.info('Settings changed; applying them to the engine.');
@@ -38,7 +52,7 @@ export class Container implements vscode.Disposable {
   }
 
   api(): GenAIStudioApi {
-    return { enginePid: () => this.engineProcess.pid, status: () => this.statusBar.snapshot() };
+    return { enginePid: () => this.engineProcess.pid, status: () => this.statusBar.snapshot(), completionStats: () => this.completion.stats.snapshot(), completion: this.completion };
   }
 
   async restartEngine(): Promise<void> {

@@ -1,6 +1,7 @@
 // Commands about the engine and its models: status details, the log, load, restart.
 import * as vscode from 'vscode';
 import type { EngineProcess } from '../client/engineProcess';
+import type { DeviceCheck } from '../protocol';
 import { DEVICE_NAMES, type StatusBar } from './statusBar';
 import { completionModel } from './settings';
 
@@ -16,6 +17,7 @@ export function registerEngineCommands(deps: EngineCommandDeps): vscode.Disposab
     vscode.commands.registerCommand('genaiStudio.showLog', () => deps.log.show()),
     vscode.commands.registerCommand('genaiStudio.showStatus', () => showStatus(deps)),
     vscode.commands.registerCommand('genaiStudio.loadModel', (model?: string) => loadModel(deps, model)),
+    vscode.commands.registerCommand('genaiStudio.checkGpu', () => checkGpu(deps)),
     vscode.commands.registerCommand('genaiStudio.restartEngine', async () => {
       await deps.restartEngine();
       void vscode.window.showInformationMessage('GenAI Studio: the engine was restarted; models load again on first use.');
@@ -68,4 +70,17 @@ async function showStatus(deps: EngineCommandDeps): Promise<void> {
   );
   const picked = await vscode.window.showQuickPick(items, { title: 'GenAI Studio', placeHolder: 'Status, devices and actions' });
   await picked?.run?.();
+}
+
+/** Opens a report of every execution provider: tried or not, working or not, and what to install. */
+async function checkGpu(deps: EngineCommandDeps): Promise<DeviceCheck[]> {
+  const checks = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'GenAI Studio: checking GPU support' }, () => deps.engine().checkDevices());
+  const rows = checks.map((c) => `| ${DEVICE_NAMES[c.device]} | ${!c.tried ? 'not tried' : c.works ? '$(check) works' : '$(close) failed'} | ${c.ms === undefined ? '' : `${c.ms.toFixed(1)} ms`} | ${c.detail.replace(/\|/g, '\\|')} |`);
+  const working = checks.filter((c) => c.works && c.device !== 'cpu').map((c) => DEVICE_NAMES[c.device]);
+  const summary = working.length ? `GPU providers that work here: ${working.join(', ')}.` : 'No GPU provider works here: models run on the CPU. The table says what each provider needs.';
+  const markdown = ['# GenAI Studio: GPU support', '', summary, '', '| provider | result | one forward pass | details |', '|---|---|---|---|', ...rows, ''].join('\n').replace(/\$\((check|close)\) /g, '');
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
+  await vscode.window.showTextDocument(document, { preview: true });
+  deps.log.info(summary);
+  return checks;
 }

@@ -1,6 +1,6 @@
 // Reads the extension's settings into the engine's settings and reports changes as they happen.
 import * as vscode from 'vscode';
-import { DEFAULTS } from '../client/defaults';
+import { COMPLETION_DEFAULTS, DEFAULTS } from '../defaults';
 import type { DeviceSetting, EngineSettings } from '../protocol';
 
 export const SECTION = 'genaiStudio';
@@ -20,6 +20,34 @@ export function readEngineSettings(context: vscode.ExtensionContext): EngineSett
 
 export function completionModel(): string {
   return vscode.workspace.getConfiguration(SECTION).get<string>('completion.model') || DEFAULTS.model;
+}
+
+export interface CompletionSettings {
+  enabled: boolean;
+  model: string;
+  languages: Record<string, boolean>;
+  fimFormat: string;
+  maxTokens: number;
+  promptTokens: number;
+  timeBudgetMs: number;
+}
+
+/** Read on every request, so changes apply to the next keystroke. */
+export function completionSettings(): CompletionSettings {
+  const config = vscode.workspace.getConfiguration(`${SECTION}.completion`);
+  return {
+    enabled: config.get<boolean>('enabled', true),
+    model: completionModel(),
+    languages: config.get<Record<string, boolean>>('languages', { '*': true }),
+    fimFormat: config.get<string>('fimFormat', 'auto'),
+    maxTokens: clampInt(config.get<number>('maxTokens', COMPLETION_DEFAULTS.maxTokens), 1, 512),
+    promptTokens: clampInt(config.get<number>('promptTokens', COMPLETION_DEFAULTS.promptTokens), 64, 32768),
+    timeBudgetMs: clampInt(config.get<number>('timeBudgetMs', COMPLETION_DEFAULTS.timeBudgetMs), 100, 30000),
+  };
+}
+
+function clampInt(value: number, min: number, max: number): number {
+  return Math.round(Math.min(max, Math.max(min, Number.isFinite(value) ? value : min)));
 }
 
 /** Fires when any engine-relevant setting changes, so it takes effect without a reload. */

@@ -17,6 +17,7 @@ export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('genaiStudio.status', vscode.StatusBarAlignment.Right, 100);
   private engine: EngineState = 'stopped';
   private model: ModelStatus | undefined;
+  private completion: CompletionInfo = {};
 
   constructor() {
     this.item.name = 'GenAI Studio';
@@ -36,6 +37,23 @@ export class StatusBar implements vscode.Disposable {
     this.render();
   }
 
+  setCompletionTiming(latencyMs: number, tokensPerSecond: number | undefined): void {
+    this.completion = { ...this.completion, latencyMs, tokensPerSecond, error: undefined };
+    this.render();
+  }
+
+  setCompletionError(error: string): void {
+    this.completion = { ...this.completion, error };
+    this.render();
+  }
+
+  /** 0 clears the snooze. */
+  setCompletionSnoozed(untilMs: number): void {
+    this.completion = { ...this.completion, snoozedUntil: untilMs || undefined };
+    this.render();
+    if (untilMs) setTimeout(() => this.render(), Math.max(0, untilMs - Date.now()) + 50);
+  }
+
   snapshot(): StatusSnapshot {
     return { text: this.item.text, tooltip: String(this.item.tooltip ?? ''), engine: this.engine, model: this.model };
   }
@@ -45,11 +63,30 @@ export class StatusBar implements vscode.Disposable {
   }
 
   private render(): void {
-    const { text, tooltip, error } = describe(this.engine, this.model);
-    this.item.text = text;
-    this.item.tooltip = tooltip;
-    this.item.backgroundColor = error ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    const base = describe(this.engine, this.model);
+    const extra = describeCompletion(this.completion, Date.now());
+    this.item.text = base.text + extra.text;
+    this.item.tooltip = base.tooltip + extra.tooltip;
+    this.item.backgroundColor = base.error ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
   }
+}
+
+export interface CompletionInfo {
+  latencyMs?: number;
+  tokensPerSecond?: number;
+  error?: string;
+  snoozedUntil?: number;
+}
+
+export function describeCompletion(info: CompletionInfo, nowMs: number): { text: string; tooltip: string } {
+  if (info.snoozedUntil && info.snoozedUntil > nowMs) {
+    const until = new Date(info.snoozedUntil).toLocaleTimeString();
+    return { text: ' $(bell-slash)', tooltip: `\nInline completion is snoozed until ${until}.` };
+  }
+  if (info.error) return { text: ' $(warning)', tooltip: `\nThe last completion failed: ${info.error}` };
+  if (info.latencyMs === undefined) return { text: '', tooltip: '' };
+  const speed = info.tokensPerSecond ? `, ${info.tokensPerSecond.toFixed(0)} tokens/s` : '';
+  return { text: ` ${info.latencyMs.toFixed(0)} ms`, tooltip: `\nLast completion: ${info.latencyMs.toFixed(0)} ms${speed}.` };
 }
 
 export function describe(engine: EngineState, model: ModelStatus | undefined): { text: string; tooltip: string; error: boolean } {

@@ -32,9 +32,9 @@ export interface PromptOptions {
   readonly format: FimFormat;
   readonly countTokens: TokenCounter;
   readonly budget?: Partial<PromptBudget>;
-  /** The prefix window starts on a multiple of this many lines (see windowPrefix). */
+  /** The prefix window starts on a multiple of this many lines (see windowPrefix); default 32. */
   readonly prefixBlockLines?: number;
-  /** Lines above the cursor's line that snippets are compared with. */
+  /** Lines above the cursor's line that snippets are compared with; default 20. */
   readonly queryLines?: number;
   readonly snippetWindow?: SnippetWindow;
 }
@@ -83,13 +83,10 @@ export function windowPrefix(prefix: string, budget: number, count: TokenCounter
     fitting = candidate;
   }
   if (fitting !== undefined) return fitting;
-  // Even the cursor's block is too big: keep whole lines, then characters.
-  for (let start = last; start >= 0; start--) {
-    if (count(from(start)) > budget) {
-      return start === last ? fitCharacters(lines[last], budget, count, 'tail') : from(start + 1);
-    }
-  }
-  return prefix;
+  // Even the cursor's block is too big: keep the whole lines that fit, else the end of the cursor's line.
+  let start = last;
+  while (count(from(start)) <= budget) start--; // stops by the block start at the latest
+  return start === last ? fitCharacters(lines[last], budget, count, 'tail') : from(start + 1);
 }
 
 /** The start of `suffix` within `budget`, in whole lines where possible. */

@@ -5,24 +5,7 @@ import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc';
 import { EngineProcess } from '../../../src/client/engineProcess';
 import { EngineErrorCode, type ModelStatus } from '../../../src/protocol';
 import { CODE_MODEL, DIST_ENGINE, REPO_ROOT, cleanTemps, settings } from '../support/builders';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (condition()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return condition();
-}
+import { isAlive, waitFor } from '../../support/processes';
 
 describe('EngineProcess: the real engine in its own process', () => {
   let engine: EngineProcess;

@@ -136,6 +136,19 @@ describe('promptBuilder', () => {
     });
   });
 
+  describe('cache-friendly order', () => {
+    it('changes nothing before the cursor when one more character is typed', () => {
+      const contextFiles = [{ path: 'src/areas.ts', text: numberedLines(60).replaceAll('line', 'area') }];
+      const prefix = numberedLines(200).replaceAll('line', 'area') + 'const r = are';
+      const request = { ...REQUEST, prefix, suffix: ');\n', contextFiles };
+      const before = build('qwen', request, 1000);
+      const after = build('qwen', { ...request, prefix: `${prefix}a` }, 1000);
+      assert.equal(after.parts.context, before.parts.context);
+      assert.ok(after.prompt.startsWith(`${before.parts.context}<|fim_prefix|>${before.parts.prefix}`));
+      assert.ok(countChars(before.parts.prefix) < countChars(prefix), 'the prefix window must be cut');
+    });
+  });
+
   describe('windowPrefix', () => {
     it('starts on a block boundary, dropping whole blocks when over budget', () => {
       // 70 lines of 9 characters plus the line being typed: 500 fit 55 lines, whole blocks 54.

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import type { CausalLM } from '../../../src/engine/causalLM';
+import { argmax } from '../../../src/core/sampling';
+import { emptyPast, tokenFeeds } from '../../../src/engine/decoderFeeds';
 import { EngineError } from '../../../src/engine/errors';
 import { generate, type GenerationRequest } from '../../../src/engine/textGenerator';
 import { CODE_MODEL, cleanTemps, settings } from '../support/builders';
@@ -38,30 +40,31 @@ describe('text generation on the shipped code model', () => {
     const ids = model.tokenizer.encode(PROMPT + out.text, { add_special_tokens: false });
     const promptIds = model.tokenizer.encode(PROMPT, { add_special_tokens: false });
     // Re-run greedy without a cache, one full pass per token, and compare the text.
-    const ort = await import('onnxruntime-node');
     const seq = [...promptIds];
     for (let step = 0; step < out.generatedTokens; step++) {
       const n = seq.length;
-      const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {
-        input_ids: new ort.Tensor('int64', BigInt64Array.from(seq, BigInt), [1, n]),
-        attention_mask: new ort.Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]),
-      };
-      if (model.session.inputNames.includes('position_ids')) feeds.position_ids = new ort.Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(i)), [1, n]);
-      for (const meta of model.session.inputMetadata) {
-        if (meta.name.startsWith('past_key_values.') && meta.isTensor) {
-          feeds[meta.name] = new ort.Tensor('float32', new Float32Array(0), meta.shape.map((d) => (typeof d === 'number' ? d : d === 'batch_size' ? 1 : 0)));
-        }
-      }
-      const result = await model.session.run(feeds);
-      const logits = result.logits.data as Float32Array;
+      const result = await model.session.run({ ...tokenFeeds(model.session, seq, 0), ...emptyPast(model.session) });
       const vocab = result.logits.dims[2];
-      const row = logits.subarray((n - 1) * vocab, n * vocab);
-      let best = 0;
-      for (let i = 1; i < vocab; i++) if (row[i] > row[best]) best = i;
-      seq.push(best);
+      seq.push(argmax((result.logits.data as Float32Array).subarray((n - 1) * vocab, n * vocab)));
     }
     assert.equal(model.tokenizer.decode(seq.slice(promptIds.length), { skip_special_tokens: false }), out.text);
     assert.ok(ids.length > 0);
+  });
+
+  it('resumes from the previous prompt\'s KV cache and gives exactly the tokens of a cold run', async () => {
+    const signal = new AbortController().signal;
+    model.kvCache.clear();
+    const cold = await generate(model, request({ prompt: `${PROMPT} a`, maxTokens: 20 }), signal, () => undefined);
+    assert.equal(cold.reusedPromptTokens, 0);
+    model.kvCache.clear();
+    await generate(model, request({ prompt: PROMPT, maxTokens: 5 }), signal, () => undefined);
+    const warm = await generate(model, request({ prompt: `${PROMPT} a`, maxTokens: 20 }), signal, () => undefined);
+    const shared = model.tokenizer.encode(PROMPT, { add_special_tokens: false }).length;
+    assert.ok(warm.reusedPromptTokens >= shared - 1, `reused ${warm.reusedPromptTokens} of ${warm.promptTokens} prompt tokens`);
+    assert.equal(warm.text, cold.text);
+    const again = await generate(model, request({ prompt: `${PROMPT} a`, maxTokens: 20 }), signal, () => undefined);
+    assert.equal(again.reusedPromptTokens, again.promptTokens - 1, 'the same prompt reuses all but its last token');
+    assert.equal(again.text, cold.text);
   });
 
   it('stops within one token of a cancellation', async () => {

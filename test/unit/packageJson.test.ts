@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIM_FORMAT_NAMES } from '../../src/core/completion';
+import { COMPLETION_DEFAULTS, DEFAULTS } from '../../src/defaults';
+import { DEVICE_SETTINGS } from '../../src/protocol';
+import { REPO_ROOT } from './support/builders';
+
+const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+const properties = manifest.contributes.configuration.properties as Record<string, { default: unknown; enum?: string[] }>;
+
+describe('package.json manifest', () => {
+  it('declares the same setting defaults the engine and CLI use', () => {
+    assert.equal(properties['genaiStudio.completion.model'].default, DEFAULTS.model);
+    assert.equal(properties['genaiStudio.hubEndpoint'].default, DEFAULTS.hubEndpoint);
+    assert.equal(properties['genaiStudio.device'].default, DEFAULTS.device);
+    assert.equal(properties['genaiStudio.memoryBudgetMB'].default, DEFAULTS.memoryBudgetMB);
+    assert.equal(properties['genaiStudio.idleUnloadSeconds'].default, DEFAULTS.idleUnloadSeconds);
+    assert.equal(properties['genaiStudio.offline'].default, DEFAULTS.offline);
+    assert.equal(properties['genaiStudio.completion.maxTokens'].default, COMPLETION_DEFAULTS.maxTokens);
+    assert.equal(properties['genaiStudio.completion.promptTokens'].default, COMPLETION_DEFAULTS.promptTokens);
+    assert.equal(properties['genaiStudio.completion.timeBudgetMs'].default, COMPLETION_DEFAULTS.timeBudgetMs);
+  });
+
+  it('offers exactly the devices and FIM formats the code knows', () => {
+    assert.deepEqual(properties['genaiStudio.device'].enum, [...DEVICE_SETTINGS]);
+    assert.deepEqual(properties['genaiStudio.completion.fimFormat'].enum, ['auto', ...FIM_FORMAT_NAMES]);
+  });
+
+  it('activates without loading anything heavy: the extension bundle requires no ONNX Runtime or Transformers.js', () => {
+    const bundle = readFileSync(join(REPO_ROOT, 'dist', 'extension.js'), 'utf8');
+    for (const heavy of ['onnxruntime-node', '@huggingface/transformers', 'onnxruntime-web', 'sharp']) {
+      assert.ok(!bundle.includes(`require("${heavy}")`), `dist/extension.js requires ${heavy}`);
+    }
+    const engine = readFileSync(join(REPO_ROOT, 'dist', 'engine.js'), 'utf8');
+    assert.ok(!engine.includes('onnxruntime-web'), 'no onnxruntime-web in the engine bundle');
+  });
+});
