@@ -62,6 +62,9 @@ export async function generate(
   model.kvCache.clear();
 
   while (generated.length < request.maxTokens) {
+    // A forward pass blocks this thread; between tokens, let the event loop read the IPC channel
+    // so a cancellation that arrived meanwhile is seen before the next pass.
+    await yieldToEventLoop();
     if (signal.aborted) {
       finishReason = 'cancelled';
       break;
@@ -108,6 +111,10 @@ export async function generate(
     finishReason,
     firstTokenMs: Math.max(0, firstTokenMs),
   };
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function presentToPast(outputs: ort.InferenceSession.OnnxValueMapType): Feeds {

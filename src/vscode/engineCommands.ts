@@ -38,9 +38,11 @@ async function loadModel(deps: EngineCommandDeps, model = completionModel()): Pr
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     deps.log.error(`Loading ${model} failed: ${message}`);
-    const choice = await vscode.window.showErrorMessage(`GenAI Studio: ${message}`, 'Show Log', 'Open Settings');
-    if (choice === 'Show Log') deps.log.show();
-    if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'genaiStudio');
+    // Not awaited: the command's result must not wait for the user to dismiss the message.
+    void vscode.window.showErrorMessage(`GenAI Studio: ${message}`, 'Show Log', 'Open Settings').then((choice) => {
+      if (choice === 'Show Log') deps.log.show();
+      if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'genaiStudio');
+    });
     return false;
   }
 }

@@ -63,7 +63,8 @@ export class StatusBar implements vscode.Disposable {
   }
 
   private render(): void {
-    const base = describe(this.engine, this.model);
+    const device = vscode.workspace.getConfiguration('genaiStudio').get<string>('device', 'auto');
+    const base = describe(this.engine, this.model, device !== 'auto' && device !== 'cpu');
     const extra = describeCompletion(this.completion, Date.now());
     this.item.text = base.text + extra.text;
     this.item.tooltip = base.tooltip + extra.tooltip;
@@ -89,7 +90,8 @@ export function describeCompletion(info: CompletionInfo, nowMs: number): { text:
   return { text: ` ${info.latencyMs.toFixed(0)} ms`, tooltip: `\nLast completion: ${info.latencyMs.toFixed(0)} ms${speed}.` };
 }
 
-export function describe(engine: EngineState, model: ModelStatus | undefined): { text: string; tooltip: string; error: boolean } {
+/** `gpuRequested`: the device setting names a GPU provider, so running on CPU deserves a warning icon. */
+export function describe(engine: EngineState, model: ModelStatus | undefined, gpuRequested = false): { text: string; tooltip: string; error: boolean } {
   if (engine === 'restarting') return { text: '$(debug-restart) GenAI: engine restarting', tooltip: 'The GenAI Studio engine stopped and is restarting. Click for details and the log.', error: false };
   if (engine === 'starting') return { text: '$(loading~spin) GenAI: starting', tooltip: 'Starting the GenAI Studio engine.', error: false };
   if (!model || engine === 'stopped') return { text: '$(sparkle) GenAI', tooltip: 'GenAI Studio: no model loaded yet; models load on first use. Click for details.', error: false };
@@ -101,7 +103,7 @@ export function describe(engine: EngineState, model: ModelStatus | undefined): {
     case 'loading':
       return { text: `$(loading~spin) ${name} ${model.progress ?? 0}%`, tooltip: `Loading ${model.model}${model.detail ? `: ${model.detail}` : ''}`, error: false };
     case 'ready':
-      return { text: `$(sparkle) ${name}${where}${model.fallbackReason ? ' $(warning)' : ''}`, tooltip: `${model.model} is ready on ${device}${model.sizeMB ? ` (~${model.sizeMB} MB)` : ''}.${why}`, error: false };
+      return { text: `$(sparkle) ${name}${where}${model.fallbackReason && gpuRequested ? ' $(warning)' : ''}`, tooltip: `${model.model} is ready on ${device}${model.sizeMB ? ` (~${model.sizeMB} MB)` : ''}.${why}`, error: false };
     case 'busy':
       return { text: `$(sync~spin) ${name}${where}`, tooltip: `${model.model} is working on ${device}.${why}`, error: false };
     case 'failed':
