@@ -115,15 +115,19 @@ export interface GenerateParams {
 
 export type FinishReason = 'stop' | 'length' | 'cancelled' | 'time' | 'context';
 
-export interface GenerateResult {
-  text: string;
+/** What a decode loop reports about its work. */
+export interface GenerationStats {
   promptTokens: number;
-  /** Prompt tokens resumed from the previous request's KV cache. */
+  /** Prompt tokens resumed from the previous request's KV cache instead of a forward pass. */
   reusedPromptTokens: number;
   generatedTokens: number;
   finishReason: FinishReason;
   /** From the request's arrival to the first generated token. */
   firstTokenMs: number;
+}
+
+export interface GenerateResult extends GenerationStats {
+  text: string;
   totalMs: number;
   device: ExecutionDevice;
 }
@@ -152,20 +156,13 @@ export interface CompleteParams {
   timeBudgetMs?: number;
 }
 
-export interface CompleteResult {
+export interface CompleteResult extends GenerateResult {
   /** The suggestion after post-processing; empty when nothing is worth showing. */
   text: string;
   /** What the model produced, before post-processing. */
   raw: string;
   fimFormat: string;
   shape: 'single' | 'multi';
-  promptTokens: number;
-  reusedPromptTokens: number;
-  generatedTokens: number;
-  finishReason: FinishReason;
-  firstTokenMs: number;
-  totalMs: number;
-  device: ExecutionDevice;
 }
 
 export interface GenerateChunk {

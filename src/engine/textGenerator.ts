@@ -3,7 +3,7 @@
 import * as ort from 'onnxruntime-node';
 import { sampleToken, seededRandom, type SamplingOptions } from '../core/sampling';
 import { StopStringMatcher } from '../core/stopStrings';
-import { EngineErrorCode, type FinishReason } from '../protocol';
+import { EngineErrorCode, type FinishReason, type GenerationStats } from '../protocol';
 import type { CausalLM } from './causalLM';
 import { EngineError } from './errors';
 import { emptyPast, tokenFeeds } from './decoderFeeds';
@@ -17,14 +17,8 @@ export interface GenerationRequest extends SamplingOptions {
   timeBudgetMs?: number;
 }
 
-export interface GenerationOutcome {
+export interface GenerationOutcome extends GenerationStats {
   text: string;
-  promptTokens: number;
-  /** Prompt tokens whose keys/values came from the previous request instead of a forward pass. */
-  reusedPromptTokens: number;
-  generatedTokens: number;
-  finishReason: FinishReason;
-  firstTokenMs: number;
 }
 
 export const MAX_NEW_TOKENS = 4096;

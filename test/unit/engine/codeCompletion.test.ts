@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { CausalLM } from '../../../src/engine/causalLM';
 import { completeCode } from '../../../src/engine/codeCompletion';
 import type { CompleteParams } from '../../../src/protocol';
-import { CODE_MODEL, REPO_ROOT, cleanTemps, settings } from '../support/builders';
-import { disposeManagers, harness } from './harness';
+import { CODE_MODEL, REPO_ROOT } from '../support/builders';
+import { withCodeModel } from './harness';
 
 const SOURCE = readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'workspace', 'src', 'math.ts'), 'utf8');
 
@@ -16,17 +16,12 @@ function at(text: string, marker: string): Pick<CompleteParams, 'prefix' | 'suff
 }
 
 describe('code completion on the shipped model', () => {
+  const loaded = withCodeModel();
   let model: CausalLM;
+  before(() => {
+    model = loaded();
+  });
   const never = new AbortController().signal;
-
-  before(async () => {
-    const { manager, loader } = harness(settings());
-    model = await manager.use(CODE_MODEL, loader, async (m) => m);
-  });
-  after(async () => {
-    await disposeManagers();
-    cleanTemps();
-  });
 
   it('detects the shipped model\'s FIM format and returns a post-processed suggestion', async () => {
     const params: CompleteParams = { model: CODE_MODEL, filePath: 'src/math.ts', languageId: 'typescript', prefix: 'export function add(a: number, b: number): number {\n  return ', suffix: '\n}\n' };

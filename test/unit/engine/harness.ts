@@ -7,6 +7,7 @@ import type { ModelSource } from '../../../src/engine/modelSource';
 import { loadTransformers } from '../../../src/engine/transformers';
 import type { EngineSettings, ModelStatus } from '../../../src/protocol';
 import type { LoadContext } from '../../../src/engine/modelManager';
+import { CODE_MODEL, cleanTemps, settings } from '../support/builders';
 
 export interface Harness {
   manager: ModelManager;
@@ -42,4 +43,18 @@ export function harness(settings: EngineSettings, devices = new DeviceSelector()
 
 export async function disposeManagers(): Promise<void> {
   for (const m of managers.splice(0)) await m.dispose();
+}
+
+/** Loads the shipped code model once for a suite (mocha before/after); returns a getter. */
+export function withCodeModel(): () => CausalLM {
+  let model: CausalLM | undefined;
+  before(async () => {
+    const { manager, loader } = harness(settings());
+    model = await manager.use(CODE_MODEL, loader, async (m) => m);
+  });
+  after(async () => {
+    await disposeManagers();
+    cleanTemps();
+  });
+  return () => model!;
 }

@@ -4,8 +4,8 @@ import { argmax } from '../../../src/core/sampling';
 import { emptyPast, tokenFeeds } from '../../../src/engine/decoderFeeds';
 import { EngineError } from '../../../src/engine/errors';
 import { generate, type GenerationRequest } from '../../../src/engine/textGenerator';
-import { CODE_MODEL, cleanTemps, settings } from '../support/builders';
-import { disposeManagers, harness } from './harness';
+
+import { withCodeModel } from './harness';
 
 const PROMPT = 'function add(a, b) {\n  return';
 
@@ -14,15 +14,10 @@ function request(overrides: Partial<GenerationRequest> = {}): GenerationRequest 
 }
 
 describe('text generation on the shipped code model', () => {
+  const loaded = withCodeModel();
   let model: CausalLM;
-
-  before(async () => {
-    const { manager, loader } = harness(settings());
-    model = await manager.use(CODE_MODEL, loader, async (m) => m);
-  });
-  after(async () => {
-    await disposeManagers();
-    cleanTemps();
+  before(() => {
+    model = loaded();
   });
 
   it('streams exactly the text it returns, and greedy decoding is deterministic', async () => {
