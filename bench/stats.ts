@@ -12,3 +12,9 @@ export const median = (values: readonly number[]) => percentile(values, 50);
 export function row(label: string, values: readonly number[], unit = 'ms'): string {
   return `${label.padEnd(44)} median ${median(values).toFixed(1).padStart(8)} ${unit}   p95 ${percentile(values, 95).toFixed(1).padStart(8)} ${unit}   (n=${values.length})`;
 }
+
+/** Up to `n` items spread evenly over `items`, in order: a deterministic sample that covers the whole run. */
+export function evenlySpaced<T>(items: readonly T[], n: number): T[] {
+  if (items.length <= n) return [...items];
+  return Array.from({ length: n }, (_, i) => items[Math.floor((i * items.length) / n)]);
+}

@@ -181,6 +181,93 @@ export interface EngineInfo {
   nodeVersion: string;
 }
 
+/** Which workspace to search and how to index it (see src/engine/retrieval/). */
+export interface WorkspaceIndexParams {
+  /** Absolute path of the workspace folder. */
+  folder: string;
+  /** Where the engine persists the index (the extension's workspace storage, or the CLI's cache). */
+  storageDir: string;
+  /** Gitignore-style patterns left out besides .gitignore (files.exclude, genaiStudio.ask.exclude). */
+  exclude?: string[];
+  /** Larger files are skipped. */
+  maxFileBytes?: number;
+}
+
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+
+export interface IndexSummary {
+  folder: string;
+  files: number;
+  chunks: number;
+  /** What this call changed. */
+  added: number;
+  updated: number;
+  removed: number;
+  /** Binary and over-large files (the first ones; `skippedCount` has them all). */
+  skipped: SkippedFile[];
+  skippedCount: number;
+  ms: number;
+}
+
+export interface IndexProgress {
+  folder: string;
+  /** Files read and indexed so far, of those that changed since the index was saved. */
+  done: number;
+  total: number;
+}
+
+export interface IndexUpdateParams extends WorkspaceIndexParams {
+  /** Files created, changed or deleted (absolute, or relative to the folder). */
+  paths: string[];
+}
+
+/** A passage of a workspace file, as retrieved for a question. */
+export interface RetrievedSource {
+  /** Relative to the folder, with forward slashes. */
+  path: string;
+  /** 1-based, inclusive. */
+  startLine: number;
+  endLine: number;
+  text: string;
+  score: number;
+}
+
+export interface SearchParams extends WorkspaceIndexParams {
+  question: string;
+  /** How many passages to return (default 5). */
+  limit?: number;
+}
+
+export interface SearchResult {
+  sources: RetrievedSource[];
+  index: IndexSummary;
+}
+
+/** How a prompt reached the model: through its chat template, or as plain text to continue. */
+export type PromptFormat = 'chat' | 'plain';
+
+export interface GenerateTextParams extends GenerateParams {
+  /** `auto` uses the tokenizer's chat template when the model has one. */
+  promptFormat?: PromptFormat | 'auto';
+}
+
+export interface GenerateTextResult extends GenerateResult {
+  promptFormat: PromptFormat;
+}
+
+export interface AskParams extends SearchParams, Omit<GenerateTextParams, 'prompt' | 'stop'> {}
+
+export interface AskResult extends GenerateTextResult {
+  /** Everything retrieved, best first. */
+  sources: RetrievedSource[];
+  /** The passages that fit in the prompt (the last one may be shortened); the answer's [n] refers to these. */
+  used: RetrievedSource[];
+  index: IndexSummary;
+}
+
 export namespace Requests {
   export const configure = new RequestType<EngineSettings, void, void>('engine/configure');
   export const info = new RequestType0<EngineInfo, void>('engine/info');
@@ -193,6 +280,16 @@ export namespace Requests {
   export const checkDevices = new RequestType0<DeviceCheck[], void>('engine/checkDevices');
   /** An inline completion at a cursor; cancellation reaches the decode loop within one token. */
   export const complete = new RequestType<CompleteParams, CompleteResult, void>('engine/complete');
+  /** Text from a prompt, through the model's chat template when it has one; streams `engine/generateChunk`. */
+  export const generateText = new RequestType<GenerateTextParams, GenerateTextResult, void>('engine/generateText');
+  /** Brings the workspace's full-text index up to date (walks the folder); sends `retrieval/progress`. */
+  export const indexWorkspace = new RequestType<WorkspaceIndexParams, IndexSummary, void>('retrieval/index');
+  /** Re-reads only the given files (file watcher events). */
+  export const updateIndex = new RequestType<IndexUpdateParams, IndexSummary, void>('retrieval/update');
+  /** The passages most relevant to a question, best first ("Show Sources"). */
+  export const search = new RequestType<SearchParams, SearchResult, void>('retrieval/search');
+  /** Retrieval, then an answer from the passages that fit the context; streams `engine/generateChunk`. */
+  export const ask = new RequestType<AskParams, AskResult, void>('retrieval/ask');
 }
 
 export namespace Notifications {
@@ -200,6 +297,7 @@ export namespace Notifications {
   export const download = new NotificationType<DownloadProgress>('engine/download');
   export const log = new NotificationType<LogEntry>('engine/log');
   export const generateChunk = new NotificationType<GenerateChunk>('engine/generateChunk');
+  export const indexProgress = new NotificationType<IndexProgress>('retrieval/progress');
 }
 
 /** Error codes carried by JSON-RPC error responses, so both sides can react to the kind of failure. */

@@ -1,19 +1,28 @@
 // `genai-studio`: drives the same engine as the extension, from scripts and benchmarks.
 import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
-import { readFileSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { DEFAULTS } from '../defaults';
+import { ASK_DEFAULTS, SHIPPED_MODEL_NOTE, TEXT_DEFAULTS } from '../core/generation/defaults';
+import { passageLabel } from '../core/retrieval';
+import { builtinTemplate, fillTemplate, parseTemplate, type PromptTemplate } from '../core/templates';
 import { EngineProcess } from '../client/engineProcess';
-import { DEVICE_SETTINGS, type DeviceSetting, type EngineSettings } from '../protocol';
+import { DEVICE_SETTINGS, type AskParams, type DeviceSetting, type EngineSettings } from '../protocol';
 
 const USAGE = `Usage:
   genai-studio models [--json]
   genai-studio devices [--json]      try every GPU provider with the shipped code model
   genai-studio generate [--model M] --prompt P [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]
+  genai-studio generate --template T --input TEXT [--workspace DIR] [--preview] [--model M] ...
+                   T: zero-shot, few-shot, chain-of-thought, a template file, or a name in DIR/.genai/prompts;
+                   --preview prints the filled prompt without running it
   genai-studio complete --file F --line L --col C [--model M] [--max-tokens N]   (line and column start at 1)
+  genai-studio ask --workspace DIR --question Q [--model M] [--sources N] [--exclude GLOB]... [--max-file-kb K]
+                   [--index-dir DIR] [--max-tokens N] [--json]
+                   the retrieved sources in rank order (path, lines, score), then the answer
 
 Common options:
   --device auto|cpu|cuda|dml|coreml|webgpu   (default auto)
@@ -35,6 +44,15 @@ const OPTIONS = {
   file: { type: 'string' },
   line: { type: 'string' },
   col: { type: 'string' },
+  workspace: { type: 'string' },
+  template: { type: 'string' },
+  input: { type: 'string' },
+  preview: { type: 'boolean' },
+  question: { type: 'string' },
+  sources: { type: 'string' },
+  exclude: { type: 'string', multiple: true },
+  'max-file-kb': { type: 'string' },
+  'index-dir': { type: 'string' },
   device: { type: 'string' },
   offline: { type: 'boolean' },
   'hub-endpoint': { type: 'string' },
@@ -96,6 +114,8 @@ async function run(argv: string[]): Promise<number> {
         return await generateCommand(engine, values);
       case 'complete':
         return await completeCommand(engine, values);
+      case 'ask':
+        return await askCommand(engine, values);
       default:
         throw new UsageError(`Unknown command "${command}".`);
     }
@@ -131,7 +151,8 @@ async function devices(engine: EngineProcess, values: Values): Promise<number> {
 }
 
 async function generateCommand(engine: EngineProcess, values: Values): Promise<number> {
-  if (values.prompt === undefined) throw new UsageError('generate needs --prompt.');
+  if (values.template !== undefined) return templateCommand(engine, values);
+  if (values.prompt === undefined) throw new UsageError('generate needs --prompt (or --template and --input).');
   const cancel = new CancellationTokenSource();
   const onInterrupt = () => cancel.cancel();
   process.once('SIGINT', onInterrupt);
@@ -188,6 +209,90 @@ async function completeCommand(engine: EngineProcess, values: Values): Promise<n
     );
   }
   return 0;
+}
+
+/** A built-in strategy, a template file, or a template's file name in the workspace's .genai/prompts. */
+function loadTemplate(name: string, workspace: string | undefined): PromptTemplate {
+  const builtin = builtinTemplate(name);
+  if (builtin) return builtin;
+  const candidates = [resolve(name), ...(workspace ? [join(resolve(workspace), '.genai', 'prompts', `${name.replace(/\.md$/, '')}.md`)] : [])];
+  const file = candidates.find((path) => existsSync(path));
+  if (!file) throw new UsageError(`No template "${name}": use zero-shot, few-shot, chain-of-thought, a template file, or a name in --workspace DIR's .genai/prompts.`);
+  return parseTemplate(readFileSync(file, 'utf8'), file, basename(file, '.md'));
+}
+
+async function templateCommand(engine: EngineProcess, values: Values): Promise<number> {
+  if (values.input === undefined) throw new UsageError('generate --template needs --input (the text the template works on).');
+  const prompt = fillTemplate(loadTemplate(values.template!, values.workspace), values.input);
+  if (values.preview) {
+    process.stdout.write(`${prompt}\n`);
+    return 0;
+  }
+  const model = values.model ?? TEXT_DEFAULTS.model;
+  const cancel = new CancellationTokenSource();
+  const onInterrupt = () => cancel.cancel();
+  process.once('SIGINT', onInterrupt);
+  try {
+    const result = await engine.generateText(
+      {
+        jobId: randomUUID(),
+        model,
+        prompt,
+        maxTokens: numberOption(values, 'max-tokens', TEXT_DEFAULTS.maxTokens),
+        temperature: numberOption(values, 'temperature', TEXT_DEFAULTS.temperature),
+        topK: numberOption(values, 'top-k', TEXT_DEFAULTS.topK),
+        topP: numberOption(values, 'top-p', TEXT_DEFAULTS.topP),
+        seed: numberOption(values, 'seed', 0),
+      },
+      (text) => process.stdout.write(text),
+      cancel.token,
+    );
+    process.stdout.write('\n');
+    if (model === TEXT_DEFAULTS.model) process.stderr.write(`Note: ${SHIPPED_MODEL_NOTE.replace(/`/g, '')}\n`);
+    return result.finishReason === 'cancelled' ? 130 : 0;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+async function askCommand(engine: EngineProcess, values: Values): Promise<number> {
+  if (!values.workspace || values.question === undefined) throw new UsageError('ask needs --workspace and --question.');
+  const model = values.model ?? TEXT_DEFAULTS.model;
+  const params: AskParams = {
+    jobId: randomUUID(),
+    model,
+    folder: resolve(values.workspace),
+    storageDir: resolve(values['index-dir'] ?? join(homedir(), '.cache', 'genai-studio', 'index')),
+    exclude: values.exclude,
+    maxFileBytes: numberOption(values, 'max-file-kb', ASK_DEFAULTS.maxFileKB) * 1024,
+    question: values.question,
+    limit: numberOption(values, 'sources', ASK_DEFAULTS.sources),
+    maxTokens: numberOption(values, 'max-tokens', TEXT_DEFAULTS.maxTokens),
+    temperature: numberOption(values, 'temperature', ASK_DEFAULTS.temperature),
+    seed: numberOption(values, 'seed', 0),
+  };
+  const note = model === TEXT_DEFAULTS.model ? SHIPPED_MODEL_NOTE.replace(/`/g, '') : undefined;
+  const cancel = new CancellationTokenSource();
+  const onInterrupt = () => cancel.cancel();
+  process.once('SIGINT', onInterrupt);
+  try {
+    if (values.json) {
+      const result = await engine.ask(params, undefined, cancel.token);
+      const sources = result.sources.map(({ path, startLine, endLine, score }, i) => ({ rank: i + 1, path, startLine, endLine, score }));
+      const output = { question: params.question, model, sources, usedSources: result.used.length, answer: result.text, promptFormat: result.promptFormat, finishReason: result.finishReason, index: result.index, note };
+      process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+      return result.finishReason === 'cancelled' ? 130 : 0;
+    }
+    // Sources first (the engine indexes while searching), then the answer as it streams.
+    const { sources } = await engine.search(params, cancel.token);
+    process.stdout.write(`Sources:\n${sources.map((s, i) => `  ${i + 1}. ${passageLabel(s)}  (score ${s.score.toFixed(2)})`).join('\n')}\n\nAnswer (${model}):\n`);
+    const result = await engine.ask(params, (text) => process.stdout.write(text), cancel.token);
+    process.stdout.write(`\n\n(${result.used.length} of ${result.sources.length} sources fit the model's context; ${result.promptFormat} prompt)\n`);
+    if (note) process.stderr.write(`Note: ${note}\n`);
+    return result.finishReason === 'cancelled' ? 130 : 0;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
 }
 
 /** 1-based line and column to a string offset; out-of-range positions are a usage error. */

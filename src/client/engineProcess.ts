@@ -7,6 +7,8 @@ import {
   EngineErrorCode,
   Notifications,
   Requests,
+  type AskParams,
+  type AskResult,
   type CompleteParams,
   type CompleteResult,
   type DeviceCheck,
@@ -15,9 +17,17 @@ import {
   type EngineSettings,
   type GenerateParams,
   type GenerateResult,
+  type GenerateTextParams,
+  type GenerateTextResult,
+  type IndexProgress,
+  type IndexSummary,
+  type IndexUpdateParams,
   type LogEntry,
   type ModelStatus,
   type ModelsInfo,
+  type SearchParams,
+  type SearchResult,
+  type WorkspaceIndexParams,
 } from '../protocol';
 
 export interface EngineProcessOptions {
@@ -42,11 +52,13 @@ export class EngineProcess {
   private readonly logEmitter = new Emitter<LogEntry>();
   private readonly chunkEmitter = new Emitter<{ jobId: string; text: string }>();
   private readonly stateEmitter = new Emitter<EngineState>();
+  private readonly indexProgressEmitter = new Emitter<IndexProgress>();
   readonly onStatus: Event<ModelStatus> = this.statusEmitter.event;
   readonly onDownload: Event<DownloadProgress> = this.downloadEmitter.event;
   readonly onLog: Event<LogEntry> = this.logEmitter.event;
   readonly onChunk: Event<{ jobId: string; text: string }> = this.chunkEmitter.event;
   readonly onState: Event<EngineState> = this.stateEmitter.event;
+  readonly onIndexProgress: Event<IndexProgress> = this.indexProgressEmitter.event;
 
   private child: ChildProcess | undefined;
   private connection: Promise<MessageConnection> | undefined;
@@ -109,6 +121,39 @@ export class EngineProcess {
     return this.request((c) => c.sendRequest(Requests.complete, params, token ?? CancellationToken.None));
   }
 
+  /** Text from a prompt through the model's chat template when it has one; streams like `generate`. */
+  generateText(params: GenerateTextParams, onText?: (text: string) => void, token?: CancellationToken): Promise<GenerateTextResult> {
+    return this.streaming(params.jobId, onText, () => this.request((c) => c.sendRequest(Requests.generateText, params, token ?? CancellationToken.None)));
+  }
+
+  /** Walks the workspace folder and updates its index; progress comes through `onIndexProgress`. */
+  indexWorkspace(params: WorkspaceIndexParams, token?: CancellationToken): Promise<IndexSummary> {
+    return this.request((c) => c.sendRequest(Requests.indexWorkspace, params, token ?? CancellationToken.None));
+  }
+
+  updateIndex(params: IndexUpdateParams): Promise<IndexSummary> {
+    return this.request((c) => c.sendRequest(Requests.updateIndex, params));
+  }
+
+  search(params: SearchParams, token?: CancellationToken): Promise<SearchResult> {
+    return this.request((c) => c.sendRequest(Requests.search, params, token ?? CancellationToken.None));
+  }
+
+  /** Retrieval-augmented answer; the answer streams through `onText`. */
+  ask(params: AskParams, onText?: (text: string) => void, token?: CancellationToken): Promise<AskResult> {
+    return this.streaming(params.jobId, onText, () => this.request((c) => c.sendRequest(Requests.ask, params, token ?? CancellationToken.None)));
+  }
+
+  /** Forwards the job's streamed chunks to `onText` while `send` runs. */
+  private async streaming<T>(jobId: string, onText: ((text: string) => void) | undefined, send: () => Promise<T>): Promise<T> {
+    const subscription = onText ? this.onChunk((chunk) => chunk.jobId === jobId && onText(chunk.text)) : undefined;
+    try {
+      return await send();
+    } finally {
+      subscription?.dispose();
+    }
+  }
+
   /** Stops the engine and waits for its process to exit. */
   async dispose(): Promise<void> {
     this.setState('disposed');
@@ -126,7 +171,7 @@ export class EngineProcess {
       await exited;
       clearTimeout(forced);
     }
-    for (const emitter of [this.statusEmitter, this.downloadEmitter, this.logEmitter, this.chunkEmitter, this.stateEmitter]) emitter.dispose();
+    for (const emitter of [this.statusEmitter, this.downloadEmitter, this.logEmitter, this.chunkEmitter, this.stateEmitter, this.indexProgressEmitter]) emitter.dispose();
   }
 
   private async request<T>(send: (connection: MessageConnection) => Promise<T>): Promise<T> {
@@ -174,6 +219,7 @@ export class EngineProcess {
     connection.onNotification(Notifications.download, (d) => this.downloadEmitter.fire(d));
     connection.onNotification(Notifications.log, (l) => this.logEmitter.fire(l));
     connection.onNotification(Notifications.generateChunk, (c) => this.chunkEmitter.fire(c));
+    connection.onNotification(Notifications.indexProgress, (p) => this.indexProgressEmitter.fire(p));
     child.once('exit', () => this.onExit(child, connection));
     child.once('error', (error) => this.logEmitter.fire({ level: 'error', message: `Could not start the engine: ${error.message}` }));
     connection.listen();

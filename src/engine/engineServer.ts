@@ -4,6 +4,7 @@ import { CancellationToken, ResponseError, type MessageConnection } from 'vscode
 import { CancelledError, JobScheduler } from '../core/jobScheduler';
 import { DEFAULTS } from '../defaults';
 import {
+  EngineErrorCode,
   Notifications,
   Requests,
   type DeviceChoice,
@@ -16,6 +17,9 @@ import {
 import { CausalLMLoader, type CausalLM } from './causalLM';
 import { completeCode } from './codeCompletion';
 import { checkDevices } from './deviceCheck';
+import { generateFromPrompt } from './generation/textFromPrompt';
+import { answerQuestion } from './retrieval/answer';
+import { RetrievalService } from './retrieval/retrievalService';
 import { DeviceSelector } from './devices';
 import { EngineError } from './errors';
 import { ModelManager } from './modelManager';
@@ -29,6 +33,10 @@ export class EngineServer {
   private readonly causalLM = new CausalLMLoader(loadTransformers);
   private readonly devices: DeviceSelector;
   private readonly started = Date.now();
+  private readonly retrieval = new RetrievalService(
+    (progress) => void this.connection.sendNotification(Notifications.indexProgress, progress),
+    (message) => this.log({ level: 'info', message }),
+  );
   /** The hub model whose files are downloading now, for download notifications. */
   private downloading: string | undefined;
 
@@ -79,6 +87,35 @@ export class EngineServer {
     c.onRequest(Requests.load, ({ model }) => guard(() => this.models.load(model, this.causalLM)));
     c.onRequest(Requests.unload, ({ model }) => guard(() => this.models.unload(model)));
     c.onRequest(Requests.generate, (params, token) => guard(() => this.generate(params, token)));
+    c.onRequest(Requests.generateText, (params, token) =>
+      guard(() => {
+        const arrived = performance.now();
+        return this.run(params.model, params.priority ?? 'background', token, async (model, signal) => ({
+          ...(await generateFromPrompt(model, params, signal, this.streamTo(params.jobId))),
+          totalMs: performance.now() - arrived,
+          device: model.device,
+        }));
+      }),
+    );
+    c.onRequest(Requests.indexWorkspace, (params, token) => guard(() => this.retrieval.index(params, abortSignal(token))));
+    c.onRequest(Requests.updateIndex, (params, token) => guard(() => this.retrieval.update(params, abortSignal(token))));
+    c.onRequest(Requests.search, (params, token) => guard(() => this.retrieval.search(params, abortSignal(token))));
+    c.onRequest(Requests.ask, (params, token) =>
+      guard(async () => {
+        const arrived = performance.now();
+        const found = await this.retrieval.search(params, abortSignal(token));
+        if (found.sources.length === 0) {
+          throw new EngineError(EngineErrorCode.BadRequest, 'Nothing in the workspace matches the question. Rephrase it with words that appear in the files (names, terms).');
+        }
+        return this.run(params.model, params.priority ?? 'background', token, async (model, signal) => ({
+          ...(await answerQuestion(model, params, found.sources, signal, this.streamTo(params.jobId))),
+          sources: found.sources,
+          index: found.index,
+          totalMs: performance.now() - arrived,
+          device: model.device,
+        }));
+      }),
+    );
     c.onRequest(Requests.complete, (params, token) =>
       guard(() => {
         const arrived = performance.now();
@@ -102,6 +139,11 @@ export class EngineServer {
     }
   }
 
+  /** Streams a job's text as `engine/generateChunk` notifications. */
+  private streamTo(jobId: string): (text: string) => void {
+    return (text) => void this.connection.sendNotification(Notifications.generateChunk, { jobId, text });
+  }
+
   private generate(params: GenerateParams, token: CancellationToken): Promise<GenerateResult> {
     const arrived = performance.now();
     return this.run(params.model, params.priority ?? 'background', token, async (model, signal) => {
@@ -123,6 +165,14 @@ export class EngineServer {
       return { ...outcome, totalMs: performance.now() - arrived, device: model.device };
     });
   }
+}
+
+/** An AbortSignal that follows a request's cancellation, for work that does not go through `run`. */
+function abortSignal(token: CancellationToken): AbortSignal {
+  const abort = new AbortController();
+  if (token.isCancellationRequested) abort.abort();
+  else token.onCancellationRequested(() => abort.abort());
+  return abort.signal;
 }
 
 /** Runs a handler and turns its failure into a JSON-RPC error the client can show as it is. */

@@ -8,6 +8,8 @@ import { CompletionProvider } from './completion/completionProvider';
 import { RecentFiles } from './completion/recentFiles';
 import { DownloadNotifications } from './downloadProgress';
 import { registerEngineCommands } from './engineCommands';
+import { WorkspaceAsk } from './generation/askCommands';
+import { registerTextCommands } from './generation/textCommands';
 import { onEngineSettingsChanged, readEngineSettings } from './settings';
 import { StatusBar, type StatusSnapshot } from './statusBar';
 
@@ -40,6 +42,9 @@ export class Container implements vscode.Disposable {
       vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, this.completion),
       ...registerCompletionCommands(this.completion),
       ...registerEngineCommands({ engine: () => this.engineProcess, restartEngine: () => this.restartEngine(), log: this.log, statusBar: this.statusBar }),
+      ...registerTextCommands({ engine: () => this.engineProcess, log: this.log }),
+      // Indexes persist per workspace (global storage when no folder is open).
+      new WorkspaceAsk({ engine: () => this.engineProcess, log: this.log, storageDir: vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'retrieval').fsPath }),
       onEngineSettingsChanged(() => {
         this.log.info('Settings changed; applying them to the engine.');
         this.engineProcess.configure(readEngineSettings(this.context)).catch((error: Error) => this.log.error(`Could not apply settings: ${error.message}`));

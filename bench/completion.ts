@@ -1,0 +1,177 @@
+// `npm run bench:completion [-- DIR] [--model M] [--interval-ms 40] [--samples 40] [--max-keystrokes 600]`:
+// typing replayed through DIR's source files (default: the sample workspace) with a completion asked
+// after every keystroke as the editor asks, through the engine; then, on an even sample of the
+// answered positions, the same prompts through a plain Transformers.js pipeline and through raw ONNX
+// Runtime forward passes in this process. Figures only: nothing here passes or fails.
+// GENAI_BENCH_MODELS_DIR replaces <repo>/models as the folder of shipped models.
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { EngineProcess } from '../src/client/engineProcess';
+import { DEFAULTS } from '../src/defaults';
+import { loadTransformers } from '../src/engine/transformers';
+import type { CompleteResult, EngineSettings } from '../src/protocol';
+import { promptRebuilder, timePipeline, timeRawDecoding, type PromptRun } from './baselines';
+import { evenlySpaced, median, percentile, row } from './stats';
+import { replayTyping, typingSpans, type Answer, type ReplayResult } from './typingReplay';
+
+const ROOT = join(__dirname, '..', '..');
+const MODELS_DIR = process.env.GENAI_BENCH_MODELS_DIR ?? join(ROOT, 'models');
+const settings: EngineSettings = {
+  shippedModelsDir: MODELS_DIR,
+  hubCacheDir: join(ROOT, '.vscode-test', 'bench-hub'),
+  hubEndpoint: DEFAULTS.hubEndpoint,
+  offline: true,
+  device: 'cpu',
+  memoryBudgetMB: DEFAULTS.memoryBudgetMB,
+  idleUnloadSeconds: 0,
+};
+
+interface Options {
+  dir: string;
+  model: string;
+  intervalMs: number;
+  samples: number;
+  maxKeystrokes: number;
+}
+
+function parseOptions(): Options {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      model: { type: 'string', default: DEFAULTS.model },
+      'interval-ms': { type: 'string', default: '40' },
+      samples: { type: 'string', default: '40' },
+      'max-keystrokes': { type: 'string', default: '600' },
+    },
+  });
+  const count = (name: string, value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number of at least 1; got ${value}.`);
+    return n;
+  };
+  return {
+    dir: resolve(positionals[0] ?? join(ROOT, 'test', 'fixtures', 'workspace')),
+    model: values.model,
+    intervalMs: count('interval-ms', values['interval-ms']),
+    samples: count('samples', values.samples),
+    maxKeystrokes: count('max-keystrokes', values['max-keystrokes']),
+  };
+}
+
+/** The baselines run in this process from the model's folder: a shipped name or an absolute folder, not a hub id. */
+function modelFolder(model: string): string {
+  const folder = isAbsolute(model) ? model : join(MODELS_DIR, model);
+  if (!existsSync(join(folder, 'onnx', 'model.onnx'))) {
+    throw new Error(`${join(folder, 'onnx', 'model.onnx')} does not exist: pass a shipped model name or an absolute model folder with fp32 weights (GENAI_BENCH_MODELS_DIR sets the shipped models folder).`);
+  }
+  return folder;
+}
+
+/** The engine's decode time per generated token; needs at least 2 generated tokens. */
+function perTokenMs(result: CompleteResult): number {
+  return (result.totalMs - result.firstTokenMs) / (result.generatedTokens - 1);
+}
+
+function replayLines(replay: ReplayResult): string[] {
+  const answered = replay.answers.map((a) => a.result);
+  const sum = (pick: (r: CompleteResult) => number) => answered.reduce((total, r) => total + pick(r), 0);
+  const decoding = answered.filter((r) => r.generatedTokens >= 2);
+  const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)}%`;
+  return [
+    `replay: ${replay.keystrokes} keystrokes, ${replay.cacheHits} cache hits (${pct(replay.cacheHits, replay.keystrokes)}), ${replay.requests} requests sent, ${answered.length} answered, ${replay.requests - answered.length} cancelled`,
+    row('latency to suggestion (cache hit or answer)', replay.suggestionMs),
+    row('engine request latency (answered requests)', replay.answers.map((a) => a.latencyMs)),
+    row('  engine time to first token', answered.map((r) => r.firstTokenMs)),
+    row('  engine decode speed (>= 2 tokens)', decoding.map((r) => 1000 / perTokenMs(r)), 'tok/s'),
+    `KV-cache reuse: ${pct(sum((r) => r.reusedPromptTokens), sum((r) => r.promptTokens))} of prompt tokens (${sum((r) => r.reusedPromptTokens)} of ${sum((r) => r.promptTokens)}, answered requests)`,
+  ];
+}
+
+/** The engine's answers at an even sample of the replayed positions beside the two baselines on the same prompts. */
+interface Comparison {
+  sampled: Answer[];
+  /** Rebuilt prompts whose token count is the engine's. */
+  tokenCountsMatch: number;
+  /** Pipeline outputs that start with the engine's raw text (both greedy on the same prompt). */
+  sameText: number;
+  pipelineMs: number[];
+  rawPrefillMs: number[];
+  rawPerTokenMs: number[];
+  /** Ours over the same prompts as the raw per-token figures: those with a decode phase. */
+  oursPerTokenMs: number[];
+}
+
+async function compareOnSampledPrompts(replay: ReplayResult, folder: string, samples: number): Promise<Comparison> {
+  // The baselines generate as many tokens as the engine did, so answers without a token cannot be replayed.
+  const sampled = evenlySpaced(replay.answers.filter((a) => a.result.generatedTokens >= 1), samples);
+  if (sampled.length === 0) throw new Error('No answered request generated a token: nothing to compare.');
+  const lib = await loadTransformers();
+  lib.env.allowRemoteModels = false;
+  const rebuild = await promptRebuilder(lib, folder);
+  const runs: PromptRun[] = sampled.map((a) => ({ ...rebuild(a.params), newTokens: a.result.generatedTokens }));
+  const pipeline = await timePipeline(lib, folder, runs);
+  const raw = await timeRawDecoding(folder, runs);
+  return {
+    sampled,
+    tokenCountsMatch: runs.filter((run, i) => run.ids.length === sampled[i].result.promptTokens).length,
+    sameText: pipeline.texts.filter((text, i) => text.startsWith(sampled[i].result.raw)).length,
+    pipelineMs: pipeline.ms,
+    rawPrefillMs: raw.prefillMs,
+    rawPerTokenMs: raw.perTokenMs,
+    oursPerTokenMs: sampled.filter((a) => a.result.generatedTokens >= 2).map((a) => perTokenMs(a.result)),
+  };
+}
+
+function comparisonLines(c: Comparison): string[] {
+  const n = c.sampled.length;
+  return [
+    `sampled prompts: ${n} answered requests that generated tokens (${c.oursPerTokenMs.length} of them 2 or more, for the per-token figures); rebuilt prompts with the engine's token count: ${c.tokenCountsMatch}/${n}; pipeline output starting with the engine's raw text: ${c.sameText}/${n}`,
+    row('ours: request latency (replay, same prompts)', c.sampled.map((a) => a.latencyMs)),
+    row('(a) Transformers.js pipeline per request', c.pipelineMs),
+    row('ours: per generated token', c.oursPerTokenMs),
+    row('(b) raw onnxruntime: per generated token', c.rawPerTokenMs),
+    row('ours: time to first token (KV-cache reuse)', c.sampled.map((a) => a.result.firstTokenMs)),
+    row('(b) raw onnxruntime: prefill (whole prompt)', c.rawPrefillMs),
+    'targets from the issue: ratio_vs_pipeline <= 0.30, ratio_vs_raw <= 1.15',
+  ];
+}
+
+function summaryLine(replay: ReplayResult, c: Comparison): string {
+  const ratioVsPipeline = median(c.sampled.map((a) => a.latencyMs)) / median(c.pipelineMs);
+  const ratioVsRaw = median(c.oursPerTokenMs) / median(c.rawPerTokenMs);
+  return `completion p50_ms=${median(replay.suggestionMs).toFixed(1)} p95_ms=${percentile(replay.suggestionMs, 95).toFixed(1)} ratio_vs_pipeline=${ratioVsPipeline.toFixed(2)} ratio_vs_raw=${ratioVsRaw.toFixed(2)}`;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions();
+  const folder = modelFolder(options.model);
+  const spans = typingSpans(options.dir, options.maxKeystrokes);
+  if (spans.length === 0) throw new Error(`No .ts, .py, .go or .md file with a non-blank line under ${options.dir}.`);
+
+  const engine = new EngineProcess({ enginePath: join(ROOT, 'dist', 'engine.js'), settings });
+  engine.onLog((entry) => entry.level === 'error' && console.error(`[engine] ${entry.message}`));
+  let replay: ReplayResult;
+  try {
+    replay = await replayTyping(engine, options.model, spans, options.intervalMs);
+  } finally {
+    // The baselines get the CPU to themselves.
+    await engine.dispose();
+  }
+  const comparison = await compareOnSampledPrompts(replay, folder, options.samples);
+
+  const files = new Set(spans.map((s) => s.filePath)).size;
+  console.log(
+    [
+      `completion benchmark: model ${options.model} (${folder}, fp32, ${replay.answers[0]?.result.device}), ${files} files under ${options.dir}, ${spans.length} lines retyped, one keystroke every ${options.intervalMs} ms, ${process.platform}-${process.arch}, Node ${process.version}`,
+      ...replayLines(replay),
+      ...comparisonLines(comparison),
+      summaryLine(replay, comparison),
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exitCode = 1;
+});

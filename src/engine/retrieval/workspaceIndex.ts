@@ -1,0 +1,247 @@
+// The full-text index of one workspace folder: MiniSearch (BM25+ ranking) over the chunks of every
+// text file, with a manifest of each file's size and modification time so that only what changed is
+// read again. Persisted as one JSON file in the storage folder it is given; it is a cache, so an
+// unreadable or outdated file is rebuilt rather than reported.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import MiniSearch, { type Options } from 'minisearch';
+import { CancelledError } from '../../core/jobScheduler';
+import { chunkText, looksBinary, normalizeTerm, tokenize } from '../../core/retrieval';
+import type { IndexSummary, RetrievedSource, SkippedFile } from '../../protocol';
+import { IgnoreRules, listWorkspaceFiles, toRelative } from './workspaceFiles';
+
+export interface IndexOptions {
+  exclude: readonly string[];
+  maxFileBytes: number;
+}
+
+interface ChunkDoc {
+  id: string;
+  path: string;
+  startLine: number;
+  endLine: number;
+  text: string;
+}
+
+interface FileEntry {
+  size: number;
+  mtimeMs: number;
+  chunkIds: string[];
+  /** Why the file is not indexed (binary, too large); kept so it is not read again until it changes. */
+  skipped?: string;
+}
+
+interface Persisted {
+  version: number;
+  folder: string;
+  options: string;
+  files: Record<string, FileEntry>;
+  index: ReturnType<MiniSearch['toJSON']>;
+}
+
+/** Bump when chunking, terms or the file layout change: older files are then rebuilt. */
+const FORMAT_VERSION = 1;
+/** How many skipped files a summary lists by name. */
+const SKIPPED_LISTED = 20;
+
+const SEARCH_OPTIONS: Options<ChunkDoc> = {
+  fields: ['text', 'path'],
+  storeFields: ['path', 'startLine', 'endLine', 'text'],
+  tokenize,
+  processTerm: normalizeTerm,
+  // A question naming a file or folder should find it; OR keeps partial matches (BM25 ranks them).
+  searchOptions: { boost: { path: 1.5 }, combineWith: 'OR' },
+};
+
+export type ProgressListener = (done: number, total: number) => void;
+
+interface Counts {
+  added: number;
+  updated: number;
+  removed: number;
+}
+
+export class WorkspaceIndex {
+  private files = new Map<string, FileEntry>();
+  private search = new MiniSearch<ChunkDoc>(SEARCH_OPTIONS);
+  /** The options of the index's content; a full walk with other options re-checks skipped files. */
+  private optionsKey = '';
+  private rules: IgnoreRules | undefined;
+  /** Set once a full walk has run in this process; file events keep the index current after it. */
+  private walked = false;
+
+  private constructor(
+    readonly folder: string,
+    private readonly file: string,
+  ) {}
+
+  /** The persisted index of `folder` in `storageDir`, or an empty one. */
+  static open(folder: string, storageDir: string, log: (message: string) => void): WorkspaceIndex {
+    const file = join(storageDir, `index-${createHash('sha256').update(folder).digest('hex').slice(0, 16)}.json`);
+    const index = new WorkspaceIndex(folder, file);
+    if (!existsSync(file)) return index;
+    try {
+      const data = JSON.parse(readFileSync(file, 'utf8')) as Persisted;
+      if (data.version !== FORMAT_VERSION || data.folder !== folder) return index;
+      index.search = MiniSearch.loadJS(data.index, SEARCH_OPTIONS);
+      index.files = new Map(Object.entries(data.files));
+      index.optionsKey = data.options;
+    } catch (error) {
+      log(`Rebuilding the index of ${folder}: ${file} could not be read (${error instanceof Error ? error.message : String(error)}).`);
+    }
+    return index;
+  }
+
+  get chunkCount(): number {
+    return this.search.documentCount;
+  }
+
+  /** Whether a full walk is due: never walked in this process, or other options. */
+  needsWalk(options: IndexOptions): boolean {
+    return !this.walked || keyOf(options) !== this.optionsKey;
+  }
+
+  /** Walks the folder and re-reads what changed since the index was saved. */
+  async walk(options: IndexOptions, signal: AbortSignal, onProgress: ProgressListener): Promise<IndexSummary> {
+    const started = performance.now();
+    const key = keyOf(options);
+    const optionsChanged = key !== this.optionsKey;
+    this.rules = new IgnoreRules(this.folder, options.exclude);
+    const listed = await listWorkspaceFiles(this.folder, this.rules, signal);
+    const counts: Counts = { added: 0, updated: 0, removed: 0 };
+    const present = new Set(listed);
+    for (const rel of [...this.files.keys()]) if (!present.has(rel)) this.remove(rel, counts);
+    const stale: { rel: string; size: number; mtimeMs: number }[] = [];
+    for (const rel of listed) {
+      const info = await stat(join(this.folder, rel)).catch(() => undefined);
+      if (!info) continue;
+      const entry = this.files.get(rel);
+      if (!entry || entry.size !== info.size || entry.mtimeMs !== info.mtimeMs || (entry.skipped && optionsChanged)) stale.push({ rel, size: info.size, mtimeMs: info.mtimeMs });
+    }
+    let lastYield = performance.now();
+    for (let i = 0; i < stale.length; i++) {
+      if (signal.aborted) throw new CancelledError('Indexing was cancelled.');
+      await this.read(stale[i].rel, stale[i], options, counts);
+      // The engine serves completions on this thread too: give them a turn during long indexing.
+      if (performance.now() - lastYield > 20 || i === stale.length - 1) {
+        onProgress(i + 1, stale.length);
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
+    }
+    this.optionsKey = key;
+    this.walked = true;
+    this.persist(counts);
+    return this.summary(counts, started);
+  }
+
+  /** Re-reads the given files only (created, changed or deleted); a changed .gitignore or folder walks again. */
+  async update(paths: readonly string[], options: IndexOptions, signal: AbortSignal): Promise<IndexSummary> {
+    const started = performance.now();
+    const relPaths = paths.map((p) => (isAbsolute(p) ? toRelative(this.folder, p) : p.replace(/\\/g, '/'))).filter((rel) => rel && !rel.startsWith('../'));
+    const needsWalk = this.needsWalk(options) || !this.rules;
+    const info = await Promise.all(relPaths.map((rel) => stat(join(this.folder, rel)).catch(() => undefined)));
+    if (needsWalk || relPaths.some((rel, i) => rel.endsWith('.gitignore') || info[i]?.isDirectory())) {
+      this.rules?.reset();
+      return this.walk(options, signal, () => undefined);
+    }
+    const counts: Counts = { added: 0, updated: 0, removed: 0 };
+    for (const [i, rel] of relPaths.entries()) {
+      const found = info[i];
+      if (!found) {
+        // A deleted folder arrives as one event: drop everything under it.
+        for (const known of [...this.files.keys()]) if (known === rel || known.startsWith(`${rel}/`)) this.remove(known, counts);
+      } else if (this.rules!.ignores(rel, false)) {
+        this.remove(rel, counts);
+      } else {
+        const entry = this.files.get(rel);
+        if (!entry || entry.size !== found.size || entry.mtimeMs !== found.mtimeMs) await this.read(rel, found, options, counts);
+      }
+    }
+    this.persist(counts);
+    return this.summary(counts, started);
+  }
+
+  /** The best passages for a question, best first. */
+  query(question: string, limit: number): RetrievedSource[] {
+    return this.search
+      .search(question)
+      .slice(0, limit)
+      .map((hit) => ({ path: hit.path as string, startLine: hit.startLine as number, endLine: hit.endLine as number, text: hit.text as string, score: hit.score }));
+  }
+
+  private async read(rel: string, info: { size: number; mtimeMs: number }, options: IndexOptions, counts: Counts): Promise<void> {
+    const existed = this.files.has(rel);
+    this.dropChunks(rel);
+    const entry: FileEntry = { size: info.size, mtimeMs: info.mtimeMs, chunkIds: [] };
+    if (info.size > options.maxFileBytes) {
+      entry.skipped = `larger than ${formatBytes(options.maxFileBytes)} (${formatBytes(info.size)}); raise genaiStudio.ask.maxFileKB to include it`;
+    } else {
+      // Under the size limit, so reading it whole is fine; it may have vanished since the walk.
+      const bytes = await readFile(join(this.folder, rel)).catch(() => undefined);
+      if (!bytes) {
+        this.files.delete(rel);
+        if (existed) counts.removed++;
+        return;
+      }
+      if (looksBinary(bytes)) {
+        entry.skipped = 'binary';
+      } else {
+        const docs = chunkText(bytes.toString('utf8')).map((c) => ({ id: `${rel}#${c.startLine}`, path: rel, ...c }));
+        this.search.addAll(docs);
+        entry.chunkIds = docs.map((d) => d.id);
+      }
+    }
+    this.files.set(rel, entry);
+    if (existed) counts.updated++;
+    else counts.added++;
+  }
+
+  private remove(rel: string, counts: Counts): void {
+    if (!this.files.has(rel)) return;
+    this.dropChunks(rel);
+    this.files.delete(rel);
+    counts.removed++;
+  }
+
+  private dropChunks(rel: string): void {
+    const entry = this.files.get(rel);
+    if (entry?.chunkIds.length) this.search.discardAll(entry.chunkIds);
+  }
+
+  /** Written only when something changed and there is something to search: an empty workspace leaves no file. */
+  private persist(counts: Counts): void {
+    if (counts.added + counts.updated + counts.removed === 0 || this.chunkCount === 0) return;
+    const data: Persisted = { version: FORMAT_VERSION, folder: this.folder, options: this.optionsKey, files: Object.fromEntries(this.files), index: this.search.toJSON() };
+    mkdirSync(join(this.file, '..'), { recursive: true });
+    // Write beside it, then rename: a crash mid-write never leaves a half-written index.
+    const temporary = `${this.file}.${process.pid}.tmp`;
+    try {
+      writeFileSync(temporary, JSON.stringify(data));
+      renameSync(temporary, this.file);
+    } finally {
+      rmSync(temporary, { force: true });
+    }
+  }
+
+  private summary(counts: Counts, started: number): IndexSummary {
+    const skipped: SkippedFile[] = [];
+    let skippedCount = 0;
+    for (const [path, entry] of this.files) {
+      if (!entry.skipped) continue;
+      skippedCount++;
+      if (skipped.length < SKIPPED_LISTED) skipped.push({ path, reason: entry.skipped });
+    }
+    return { folder: this.folder, files: this.files.size - skippedCount, chunks: this.chunkCount, ...counts, skipped, skippedCount, ms: Math.round(performance.now() - started) };
+  }
+}
+
+function keyOf(options: IndexOptions): string {
+  return JSON.stringify({ exclude: [...options.exclude].sort(), maxFileBytes: options.maxFileBytes });
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}

@@ -1,0 +1,120 @@
+"""Exports a checkpoint to the Transformers.js layout: config.json, generation_config.json,
+tokenizer.json, tokenizer_config.json, onnx/model.onnx (fp32) and onnx/model_quantized.onnx
+(int8 weights: DynamicQuantizeLinear + MatMulInteger, the pattern of ORT's quantize_dynamic).
+Usage: export.py WORK_DIR OUT_DIR"""
+import json
+import os
+import sys
+
+import numpy as np
+import onnx
+import torch
+from onnx import helper, numpy_helper, TensorProto
+
+sys.path.insert(0, os.path.dirname(__file__))
+import bpe  # noqa: E402
+from model import GPT, Exportable  # noqa: E402
+
+
+def export_fp32(model, path):
+    c = model.config
+    heads, head_dim = c['heads'], c['width'] // c['heads']
+    ids = torch.zeros(1, 3, dtype=torch.long)
+    past = [torch.zeros(1, heads, 2, head_dim) for _ in range(2 * c['layers'])]
+    mask = torch.ones(1, 5, dtype=torch.long)
+    positions = torch.arange(2, 5).view(1, 3)
+    past_names = [f'past_key_values.{i}.{kv}' for i in range(c['layers']) for kv in ('key', 'value')]
+    present_names = [f'present.{i}.{kv}' for i in range(c['layers']) for kv in ('key', 'value')]
+    axes = {
+        'input_ids': {0: 'batch_size', 1: 'sequence_length'},
+        'attention_mask': {0: 'batch_size', 1: 'total_sequence_length'},
+        'position_ids': {0: 'batch_size', 1: 'sequence_length'},
+        'logits': {0: 'batch_size', 1: 'sequence_length'},
+    }
+    axes.update({n: {0: 'batch_size', 2: 'past_sequence_length'} for n in past_names})
+    axes.update({n: {0: 'batch_size', 2: 'total_sequence_length'} for n in present_names})
+    torch.onnx.export(Exportable(model).eval(), (ids, mask, positions, *past), path, opset_version=14, do_constant_folding=True,
+                      input_names=['input_ids', 'attention_mask', 'position_ids', *past_names], output_names=['logits', *present_names],
+                      dynamic_axes=axes)
+
+
+def quantize(src, dst):
+    """Every MatMul with a 2-D weight initializer becomes int8 weights times dynamically quantized activations."""
+    graph_model = onnx.load(src)
+    graph = graph_model.graph
+    inits = {i.name: i for i in graph.initializer}
+    nodes = []
+    count = 0
+    for node in graph.node:
+        weight = inits.get(node.input[1]) if node.op_type == 'MatMul' else None
+        if weight is None or len(weight.dims) != 2:
+            nodes.append(node)
+            continue
+        w = numpy_helper.to_array(weight).astype(np.float32)
+        scale = float(np.abs(w).max()) / 127.0 or 1.0
+        q = np.clip(np.round(w / scale), -127, 127).astype(np.int8)
+        base = f'{node.name or node.output[0]}_q{count}'
+        count += 1
+        graph.initializer.extend([
+            numpy_helper.from_array(q, f'{base}_w'),
+            numpy_helper.from_array(np.array(scale, dtype=np.float32), f'{base}_w_scale'),
+            numpy_helper.from_array(np.array(0, dtype=np.int8), f'{base}_w_zero'),
+        ])
+        nodes += [
+            helper.make_node('DynamicQuantizeLinear', [node.input[0]], [f'{base}_a', f'{base}_a_scale', f'{base}_a_zero'], name=f'{base}_dql'),
+            helper.make_node('MatMulInteger', [f'{base}_a', f'{base}_w', f'{base}_a_zero', f'{base}_w_zero'], [f'{base}_i32'], name=f'{base}_mmi'),
+            helper.make_node('Cast', [f'{base}_i32'], [f'{base}_f'], to=TensorProto.FLOAT, name=f'{base}_cast'),
+            helper.make_node('Mul', [f'{base}_a_scale', f'{base}_w_scale'], [f'{base}_scale'], name=f'{base}_scale_mul'),
+            helper.make_node('Mul', [f'{base}_f', f'{base}_scale'], [node.output[0]], name=f'{base}_out'),
+        ]
+    del graph.node[:]
+    graph.node.extend(nodes)
+    used = {i for n in graph.node for i in n.input}
+    kept = [i for i in graph.initializer if i.name in used]
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+    onnx.checker.check_model(graph_model)
+    onnx.save(graph_model, dst)
+    return count
+
+
+def write_reference(model, encoder, heldout, path):
+    """What validate.mjs checks the exported files against: Python token ids of a few held-out
+    files, and torch's logits for one window."""
+    docs = [json.loads(line)['text'] for _, line in zip(range(40), open(heldout))][::4]
+    samples = [{'text': d[:3000], 'ids': encoder.encode(d[:3000])} for d in docs]
+    ids = samples[0]['ids'][:64]
+    with torch.no_grad():
+        logits = model(torch.tensor([ids]))[0]
+    json.dump({'tokenizer': samples, 'logits_input': ids, 'logits': logits.numpy().round(6).tolist()}, open(path, 'w'))
+
+
+def main():
+    work, out = sys.argv[1], sys.argv[2]
+    saved = torch.load(os.path.join(work, 'checkpoint.pt'))
+    config = saved['config']
+    model = GPT(**config)
+    model.load_state_dict(saved['model'])
+    model.eval()
+    merges = [tuple(m) for m in json.load(open(os.path.join(work, 'merges.json')))]
+    os.makedirs(os.path.join(out, 'onnx'), exist_ok=True)
+    encoder = bpe.save(merges, os.path.join(out, 'tokenizer.json'), os.path.join(out, 'tokenizer_config.json'), config['positions'])
+    eot = encoder.special('<|endoftext|>')
+    json.dump({'model_type': 'gpt2', 'architectures': ['GPT2LMHeadModel'], 'vocab_size': config['vocab'], 'n_positions': config['positions'],
+               'n_ctx': config['positions'], 'n_embd': config['width'], 'n_layer': config['layers'], 'n_head': config['heads'],
+               'activation_function': 'gelu', 'bos_token_id': eot, 'eos_token_id': eot, 'pad_token_id': eot, 'tie_word_embeddings': True,
+               'transformers.js_config': {'dtype': 'fp32'}},
+              open(os.path.join(out, 'config.json'), 'w'), indent=1)
+    json.dump({'bos_token_id': eot, 'eos_token_id': eot, 'pad_token_id': eot, 'max_new_tokens': 64, 'do_sample': False},
+              open(os.path.join(out, 'generation_config.json'), 'w'), indent=1)
+    fp32 = os.path.join(out, 'onnx', 'model.onnx')
+    with torch.no_grad():
+        export_fp32(model, fp32)
+    n = quantize(fp32, os.path.join(out, 'onnx', 'model_quantized.onnx'))
+    write_reference(model, encoder, os.path.join(work, 'corpus', 'heldout.jsonl'), os.path.join(work, 'reference.json'))
+    print(f'exported to {out}: {n} MatMuls quantized; fp32 {os.path.getsize(fp32) / 1e6:.1f} MB, '
+          f'int8 {os.path.getsize(os.path.join(out, "onnx", "model_quantized.onnx")) / 1e6:.1f} MB')
+
+
+if __name__ == '__main__':
+    main()
