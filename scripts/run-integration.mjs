@@ -219,7 +219,7 @@ async function runWithServer() {
     let resolveExit;
     const testsExited = new Promise((r) => { resolveExit = r; });
     // Workbench chatter that says nothing about the tests (shown with GENAI_TEST_VERBOSE=1).
-    const noise = /^(Resolving connection token|Resolved connection token|Creating a socket|\[reconnection-grace-time\]|Updating additional builtin extensions cache|\[AgentHost|\[AccountPolicyGate\]|\[Service Worker\]|getaddrinfo ENOTFOUND|Canceled: Canceled|.*ENOTFOUND (open-vsx\.org|marketplace|update\.code|default\.exp-tas))/;
+    const noise = /^(Resolving connection token|Resolved connection token|Creating a socket|\[reconnection-grace-time\]|Updating additional builtin extensions cache|\[AgentHost|\[AccountPolicyGate\]|Creation of workbench contribution|\[Service Worker\]|getaddrinfo ENOTFOUND|Canceled: Canceled|.*ENOTFOUND (open-vsx\.org|marketplace|update\.code|default\.exp-tas))/;
     await page.exposeFunction('codeAutomationLog', (type, message) => {
       const text = Array.isArray(message) ? message.join(' ') : String(message);
       if (!verbose && noise.test(text)) return;

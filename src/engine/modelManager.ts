@@ -86,7 +86,7 @@ export class ModelManager {
     } finally {
       entry.users--;
       if (entry.users === 0 && entry.model) this.setStatus(entry, { state: 'ready' });
-      void this.evict();
+      await this.evict();
     }
   }
 

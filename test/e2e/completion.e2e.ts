@@ -1,32 +1,17 @@
 // End-to-end: typing in a file shows ghost text from the shipped model; Tab inserts it.
 // Screenshots land in test-results/.
 import * as assert from 'node:assert/strict';
-import { startWorkbench, type Workbench } from './harness';
+import { useWorkbench } from './harness';
 
 const GHOST = '.ghost-text-decoration, .ghost-text-decoration-preview, .ghost-text';
 
 describe('inline completion (e2e)', function () {
   this.timeout(240_000);
-  let wb: Workbench | undefined;
-
-  before(async () => {
-    wb = await startWorkbench({ settings: { 'editor.inlineSuggest.enabled': true } });
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) {
-      const file = await wb.screenshot(`failed-${this.currentTest.fullTitle()}`).catch(() => undefined);
-      if (file) console.log(`    screenshot of the failure: ${file}`);
-    }
-  });
-
-  after(async () => {
-    await wb?.close();
-  });
+  const workbench = useWorkbench({ settings: { 'editor.inlineSuggest.enabled': true } });
 
   it('shows ghost text while typing and inserts it with Tab', async () => {
-    const { page } = wb!;
-    await wb!.openFile('src/math.ts');
+    const { page } = workbench();
+    await workbench().openFile('src/math.ts');
     await page.keyboard.press('Control+End');
     await page.keyboard.press('Enter');
     // The first suggestion also loads the model; later keystrokes answer from the warm engine.
@@ -42,12 +27,12 @@ describe('inline completion (e2e)', function () {
       if (ghost.trim()) break;
     }
     assert.ok(ghost.trim(), 'ghost text appeared');
-    await wb!.screenshot('completion-ghost-text');
+    await workbench().screenshot('completion-ghost-text');
     await page.keyboard.press('Tab');
     await page.waitForTimeout(300);
     assert.equal(await page.locator(GHOST).count(), 0, 'the suggestion was accepted');
-    const editorText = await wb!.activeEditorText();
+    const editorText = await workbench().activeEditorText();
     assert.ok(editorText.includes(ghost.trim().split('\n')[0]), `the editor contains the accepted text ${JSON.stringify(ghost)}`);
-    await wb!.screenshot('completion-accepted');
+    await workbench().screenshot('completion-accepted');
   });
 });

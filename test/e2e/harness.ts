@@ -337,3 +337,24 @@ export async function startWorkbench(options: StartOptions = {}): Promise<Workbe
     throw new Error(`workbench did not start: ${(err as Error).message}\n--- ${serverLog} (last lines) ---\n${tail}`);
   }
 }
+
+/**
+ * Mocha hooks for a suite that drives one workbench: started before the tests, a screenshot of
+ * every failed test, closed after. Returns a getter for the running workbench.
+ */
+export function useWorkbench(options: StartOptions = {}): () => Workbench {
+  let wb: Workbench | undefined;
+  before(async () => {
+    wb = await startWorkbench(options);
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb) {
+      const file = await wb.screenshot(`failed-${this.currentTest.fullTitle()}`).catch(() => undefined);
+      if (file) console.log(`    screenshot of the failure: ${file}`);
+    }
+  });
+  after(async () => {
+    await wb?.close();
+  });
+  return () => wb!;
+}

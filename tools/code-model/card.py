@@ -51,12 +51,15 @@ def main():
         '## Data and licences',
         'Only permissively licensed text, from Debian packages and the npm registry (`tools/code-model/build_corpus.py` lists and checks every source; packages whose licence is not permissive are skipped). Held-out files are chosen per file (about 1.5%), never per chunk.',
         '',
-        '| source | licence | files used | MB |',
+        '| source | version | licence | MB of text used |',
         '|---|---|---|---|',
     ]
-    for s in sources.get('sources', []):
-        if s.get('used', True) and s.get('files', 1):
-            lines.append(f'| {s.get("name")} {s.get("version", "")} | {s.get("licence")} | {s.get("files", "")} | {s.get("bytes", 0) / 1e6:.2f} |')
+    used = [s for s in sources['sources'] if s.get('used', True) and s.get('chars', 0) > 0]
+    for s in sorted(used, key=lambda s: -s['chars']):
+        lines.append(f'| {s["name"]} | {s.get("version", "")} | {s["licence"]} | {s["chars"] / 1e6:.2f} |')
+    skipped = [f'{s["name"]} ({s["licence"]})' for s in sources['sources'] if s.get('used') is False]
+    if skipped:
+        lines += ['', 'Skipped for their licence: ' + ', '.join(skipped) + '.']
     lines += [
         '',
         'Training languages (train / held-out MB): ' + ', '.join(f'{k} {v["train_bytes"] / 1e6:.1f} / {v["heldout_bytes"] / 1e6:.2f}' for k, v in sorted(sources['languages'].items())) + '.',

@@ -78,8 +78,8 @@ describe('text generation on the shipped code model', () => {
 
   it('cuts at a stop string and never streams it', async () => {
     const full = await generate(model, request({ maxTokens: 60 }), new AbortController().signal, () => undefined);
-    const stop = full.text.trim().slice(0, 2);
-    assert.ok(stop.length === 2, `the model produced text to stop on: ${JSON.stringify(full.text)}`);
+    assert.ok(full.text.length >= 3, `the model produced text to stop on: ${JSON.stringify(full.text)}`);
+    const stop = full.text.slice(1, 3);
     const streamed: string[] = [];
     const out = await generate(model, request({ maxTokens: 60, stop: [stop] }), new AbortController().signal, (t) => streamed.push(t));
     assert.equal(out.finishReason, 'stop');
