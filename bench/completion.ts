@@ -10,22 +10,14 @@ import { parseArgs } from 'node:util';
 import { EngineProcess } from '../src/client/engineProcess';
 import { DEFAULTS } from '../src/defaults';
 import { loadTransformers } from '../src/engine/transformers';
-import type { CompleteResult, EngineSettings } from '../src/protocol';
+import type { CompleteResult } from '../src/protocol';
+import { ROOT, benchSettings } from './benchSettings';
 import { promptRebuilder, timePipeline, timeRawDecoding, type PromptRun } from './baselines';
 import { evenlySpaced, median, percentile, row } from './stats';
 import { replayTyping, typingSpans, type Answer, type ReplayResult } from './typingReplay';
 
-const ROOT = join(__dirname, '..', '..');
 const MODELS_DIR = process.env.GENAI_BENCH_MODELS_DIR ?? join(ROOT, 'models');
-const settings: EngineSettings = {
-  shippedModelsDir: MODELS_DIR,
-  hubCacheDir: join(ROOT, '.vscode-test', 'bench-hub'),
-  hubEndpoint: DEFAULTS.hubEndpoint,
-  offline: true,
-  device: 'cpu',
-  memoryBudgetMB: DEFAULTS.memoryBudgetMB,
-  idleUnloadSeconds: 0,
-};
+const settings = benchSettings(MODELS_DIR);
 
 interface Options {
   dir: string;

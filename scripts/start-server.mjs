@@ -10,7 +10,7 @@
 // .vscode-test/start/data (user settings, state). Per run: HOME/XDG/TMPDIR in /tmp/gstart-*, removed at exit.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { repoRoot, vscodeTestDir, ensureRuntime, cleanUserSettings, CODE_SERVER_VERSION } from './vscode-runtime.mjs';
+import { repoRoot, vscodeTestDir, ensureRuntime, cleanUserSettings, codeServerArgs, CODE_SERVER_VERSION } from './vscode-runtime.mjs';
 import { makeRunDir, freePort, spawnGroup, killGroup, killGroupSync, killByMarker, waitForHttp, writeSettings, removeDir } from './lib/procs.mjs';
 
 const paths = await ensureRuntime({ quiet: true });
@@ -55,18 +55,7 @@ const logFile = join(startDir, 'code-server.log');
 writeFileSync(logFile, '');
 const server = spawnGroup(
   paths.node24,
-  [
-    paths.codeServerEntry,
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
-    '--disable-telemetry',
-    '--disable-update-check',
-    '--disable-workspace-trust',
-    '--extensions-dir', extensionsDir,
-    '--user-data-dir', userDataDir,
-    '--config', config,
-    workspace,
-  ],
+  codeServerArgs({ port, extensionsDir, userDataDir, config, workspace }),
   { env, cwd: run.dir, logFile, echo: process.env.GENAI_VERBOSE === '1' },
 );
 

@@ -94,6 +94,22 @@ function stampMatches() {
 }
 
 /** The runtime is installed and its stamp matches (no install needed). */
+/** code-server's command line for one workbench on 127.0.0.1 (npm start and the e2e harness). */
+export function codeServerArgs({ port, extensionsDir, userDataDir, config, workspace }) {
+  return [
+    runtimePaths.codeServerEntry,
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth', 'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--extensions-dir', extensionsDir,
+    '--user-data-dir', userDataDir,
+    '--config', config,
+    workspace,
+  ];
+}
+
 export function isRuntimeReady() {
   return stampMatches();
 }

@@ -2,11 +2,13 @@
 import type * as vscode from 'vscode';
 import { Container, type GenAIStudioApi } from './vscode/container';
 
+/** When this bundle started evaluating: activation time is measured from here. */
+const moduleLoadedAt = performance.now();
 let container: Container | undefined;
 
 export function activate(context: vscode.ExtensionContext): GenAIStudioApi {
   container = new Container(context);
-  return container.api();
+  return container.api(performance.now() - moduleLoadedAt);
 }
 
 export async function deactivate(): Promise<void> {

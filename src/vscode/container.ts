@@ -15,6 +15,8 @@ import { StatusBar, type StatusSnapshot } from './statusBar';
 
 /** What the extension exports: read-only facts for tests and other extensions. */
 export interface GenAIStudioApi {
+  /** From the extension bundle's evaluation to the end of activate(), in ms. */
+  activationMs: number;
   enginePid(): number | undefined;
   status(): StatusSnapshot;
   completionStats(): CompletionStatsSnapshot;
@@ -56,8 +58,9 @@ export class Container implements vscode.Disposable {
     return this.engineProcess;
   }
 
-  api(): GenAIStudioApi {
-    return { enginePid: () => this.engineProcess.pid, status: () => this.statusBar.snapshot(), completionStats: () => this.completion.stats.snapshot(), completion: this.completion };
+  api(activationMs: number): GenAIStudioApi {
+    return {
+      activationMs, enginePid: () => this.engineProcess.pid, status: () => this.statusBar.snapshot(), completionStats: () => this.completion.stats.snapshot(), completion: this.completion };
   }
 
   async restartEngine(): Promise<void> {

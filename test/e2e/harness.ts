@@ -44,6 +44,7 @@ interface RuntimeModule {
   loadPlaywright(): typeof import('playwright-core');
   chromiumArgs: string[];
   cleanUserSettings: Record<string, unknown>;
+  codeServerArgs(o: { port: number; extensionsDir: string; userDataDir: string; config: string; workspace: string }): string[];
 }
 interface RunDir {
   dir: string;
@@ -150,18 +151,7 @@ export async function startWorkbench(options: StartOptions = {}): Promise<Workbe
 
   const server = procs.spawnGroup(
     paths.node24,
-    [
-      paths.codeServerEntry,
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--auth', 'none',
-      '--disable-telemetry',
-      '--disable-update-check',
-      '--disable-workspace-trust',
-      '--extensions-dir', extensionsDir,
-      '--user-data-dir', userDataDir,
-      '--config', config,
-      workspace,
-    ],
+    runtime.codeServerArgs({ port, extensionsDir, userDataDir, config, workspace }),
     { env, cwd: run.dir, logFile: serverLog, echo: verbose },
   );
   const onExit = () => {

@@ -1,6 +1,7 @@
 // The extension in a real VS Code: lazy engine start, model load shown in the status bar,
 // recovery from a killed engine, and no engine left after deactivation.
 import * as assert from 'node:assert/strict';
+import { appendFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { GenAIStudioApi } from '../../src/vscode/container';
 import { isAlive, waitFor } from '../support/processes';
@@ -18,6 +19,9 @@ describe('GenAI Studio engine in VS Code', () => {
 
   it('activates without starting the engine or loading a model', () => {
     assert.ok(extension.isActive);
+    assert.ok(Number.isFinite(api.activationMs) && api.activationMs > 0, `activation took ${api.activationMs} ms`);
+    // bench:startup collects this figure over several VS Code starts.
+    if (process.env.GENAI_BENCH_ACTIVATION_FILE) appendFileSync(process.env.GENAI_BENCH_ACTIVATION_FILE, `${api.activationMs}\n`);
     assert.equal(api.enginePid(), undefined);
     assert.equal(api.status().engine, 'stopped');
     assert.equal(api.status().model, undefined);
