@@ -29,7 +29,13 @@ export function currentPlatform(): Platform {
   };
 }
 
-const VULKAN_LOADERS = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1', '/usr/lib64/libvulkan.so.1', '/usr/lib/libvulkan.so.1'];
+const VULKAN_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib'];
+
+/** Where the dynamic loader would find libvulkan.so.1: LD_LIBRARY_PATH first, then the system folders. */
+function vulkanLoaderPaths(): string[] {
+  const fromEnv = (process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
+  return [...fromEnv, ...VULKAN_DIRS].map((dir) => join(dir, 'libvulkan.so.1'));
+}
 
 /** What each provider needs on this platform; no session is created here. */
 export function probeDevices(platform: Platform): DeviceProbe[] {
@@ -45,7 +51,7 @@ export function probeDevices(platform: Platform): DeviceProbe[] {
             reason: `the CUDA provider library is not installed (${cudaLib} is missing); reinstall onnxruntime-node with network access and without ONNXRUNTIME_NODE_INSTALL=skip, with CUDA 12 and cuDNN 9 on the machine`,
           }
       : { device: 'cuda', available: false, reason: `ONNX Runtime has no CUDA build for ${os}-${arch}` };
-  const vulkanLoader = os !== 'linux' || VULKAN_LOADERS.some((p) => platform.fileExists(p));
+  const vulkanLoader = os !== 'linux' || vulkanLoaderPaths().some((p) => platform.fileExists(p));
   const webgpu: DeviceProbe = vulkanLoader
     ? { device: 'webgpu', available: true }
     : { device: 'webgpu', available: false, reason: 'WebGPU on Linux needs the Vulkan loader (libvulkan.so.1: apt install libvulkan1) and a GPU driver with Vulkan support' };
