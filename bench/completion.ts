@@ -62,7 +62,7 @@ function modelFolder(model: string): string {
 
 /** The engine's decode time per generated token; needs at least 2 generated tokens. */
 function perTokenMs(result: CompleteResult): number {
-  return (result.totalMs - result.firstTokenMs) / (result.generatedTokens - 1);
+  return result.decodeMs / (result.generatedTokens - 1);
 }
 
 function replayLines(replay: ReplayResult): string[] {

@@ -33,7 +33,7 @@ async function runOn(requested: DeviceSetting): Promise<DeviceRun> {
         const result = await engine.generate({ jobId: randomUUID(), model: DEFAULTS.model, prompt, maxTokens: 64, temperature: 0 });
         run.device = result.device;
         if (i === 0) run.texts.push(result.text);
-        if (result.generatedTokens > 1) run.msPerToken.push((result.totalMs - result.firstTokenMs) / (result.generatedTokens - 1));
+        if (result.generatedTokens > 1) run.msPerToken.push(result.decodeMs / (result.generatedTokens - 1));
         run.firstTokenMs.push(result.firstTokenMs);
       }
     }

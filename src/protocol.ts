@@ -124,6 +124,8 @@ export interface GenerationStats {
   finishReason: FinishReason;
   /** From the request's arrival to the first generated token. */
   firstTokenMs: number;
+  /** From the first generated token to the last: the decode loop alone, without prompt or reply costs. */
+  decodeMs: number;
 }
 
 export interface GenerateResult extends GenerationStats {

@@ -8,7 +8,6 @@ import { EngineError, errorMessage } from './errors';
 import { KvCache } from './kvCache';
 import type { LoadContext, LoadedModel, ModelLoader } from './modelManager';
 import { hubCachePath, type ModelSource } from './modelSource';
-import { SESSION_OPTIONS } from './sessionOptions';
 import { loadFromSource, type SourceOptions, type TransformersLib } from './transformers';
 
 export interface CausalLM extends LoadedModel {
@@ -66,7 +65,7 @@ export class CausalLMLoader implements ModelLoader<CausalLM> {
       if (source.kind === 'hub') dtype = await chooseHubDtype(lib, source, context, options.common);
       return {
         tokenizer: await lib.AutoTokenizer.from_pretrained(options.id, options.common),
-        model: await lib.AutoModelForCausalLM.from_pretrained(options.id, { ...options.common, device: options.device, dtype, session_options: SESSION_OPTIONS }),
+        model: await lib.AutoModelForCausalLM.from_pretrained(options.id, { ...options.common, device: options.device, dtype }),
       };
     });
     const session = (model as unknown as { sessions: Record<string, ort.InferenceSession> }).sessions.model;

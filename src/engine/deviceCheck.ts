@@ -7,7 +7,6 @@ import type { DeviceCheck, EngineSettings, ExecutionDevice } from '../protocol';
 import { emptyPast, tokenFeeds } from './decoderFeeds';
 import { deviceLabel, plainReason, type DeviceSelector } from './devices';
 import { errorMessage } from './errors';
-import { SESSION_OPTIONS } from './sessionOptions';
 
 const PROVIDERS: Exclude<ExecutionDevice, 'cpu'>[] = ['webgpu', 'cuda', 'dml', 'coreml'];
 const PROBE_TOKENS = [1, 2, 3, 4, 5, 6, 7, 8];
@@ -41,7 +40,7 @@ export async function checkDevices(settings: EngineSettings, selector: DeviceSel
 }
 
 async function forwardPass(modelFile: string, device: ExecutionDevice): Promise<{ ms: number; argmax: number[]; logits: Float32Array }> {
-  const session = await ort.InferenceSession.create(modelFile, { ...SESSION_OPTIONS, executionProviders: [device] });
+  const session = await ort.InferenceSession.create(modelFile, { executionProviders: [device] });
   try {
     const n = PROBE_TOKENS.length;
     const feeds = { ...tokenFeeds(session, PROBE_TOKENS, 0), ...emptyPast(session) };

@@ -46,6 +46,7 @@ export async function generate(
   const generated: number[] = [];
   let emittedText = '';
   let firstTokenMs = -1;
+  let lastTokenMs = 0;
   let finishReason: FinishReason = 'length';
   const resume = model.kvCache.resume(promptIds);
   let past = resume.past ?? emptyPast(model.session);
@@ -72,7 +73,8 @@ export async function generate(
     fed.push(...input);
     const logits = lastRow(outputs.logits);
     const token = sampleToken(logits, request, random);
-    if (firstTokenMs < 0) firstTokenMs = now() - started;
+    lastTokenMs = now() - started;
+    if (firstTokenMs < 0) firstTokenMs = lastTokenMs;
     if (model.eosTokenIds.has(token)) {
       finishReason = 'stop';
       break;
@@ -104,6 +106,7 @@ export async function generate(
     generatedTokens: generated.length,
     finishReason,
     firstTokenMs: Math.max(0, firstTokenMs),
+    decodeMs: Math.max(0, lastTokenMs - Math.max(0, firstTokenMs)),
   };
 }
 

@@ -121,7 +121,7 @@ def npm_packages():
                 yield info, []
                 continue
             files = []
-            for m in sorted(members, key=lambda m: m.name):
+            for m in members:  # archive order: a backward seek in a .tgz re-reads it from the start
                 lang = lang_of(m.name)
                 if lang is None or m.size > MAX_BYTES:
                     continue
@@ -132,7 +132,7 @@ def npm_packages():
                 except UnicodeDecodeError:
                     continue
                 files.append((lang, m.name.split('/', 1)[1], text))
-            yield info, files
+            yield info, sorted(files, key=lambda f: f[1])
 
 
 def main():

@@ -84,6 +84,9 @@ def main():
     eot = encoder.special('<|endoftext|>')
     corpus = os.path.join(work, 'corpus')
     heldout = [json.loads(l) for l in open(os.path.join(corpus, 'heldout.jsonl'))]
+    quick = bool(os.environ.get('CODE_MODEL_EVAL_QUICK'))  # smoke test of this script only
+    if quick:
+        heldout = heldout[::200]
     rng = random.Random(3)
     train_sample = [json.loads(l) for _, l in zip(range(4000), open(os.path.join(corpus, 'train.jsonl')))]
     rng.shuffle(train_sample)
@@ -118,7 +121,7 @@ def main():
 
         started = time.time()
         hits = 0
-        lines = line_samples(heldout, 200, random.Random(5))
+        lines = line_samples(heldout, 10 if quick else 200, random.Random(5))
         for prefix, line, _ in lines:
             ids = ([eot] + encoder.encode(prefix))[-400:]
             hits += greedy(model, ids, 48, {eot}, '\n', decode).split('\n')[0] == line
@@ -126,7 +129,7 @@ def main():
         result['next_line_samples'] = len(lines)
 
         hits = 0
-        fims = line_samples(heldout, 100, random.Random(7))
+        fims = line_samples(heldout, 5 if quick else 100, random.Random(7))
         for prefix, line, suffix in fims:
             ids = ([encoder.special('<|fim_prefix|>')] + encoder.encode(prefix)[-300:] + [encoder.special('<|fim_suffix|>')]
                    + encoder.encode(suffix)[:100] + [encoder.special('<|fim_middle|>')])

@@ -101,7 +101,9 @@ def main():
         model.load_state_dict(saved['model'])
         optimizer.load_state_dict(saved['optimizer'])
         state = saved['state']
-        print(f'resumed at step {state["step"]}, {state["tokens"] / 1e6:.1f}M tokens', flush=True)
+        # A rerun may extend the time budget; the cosine schedule stretches to the new end.
+        state['budget_seconds'] = args.minutes * 60
+        print(f'resumed at step {state["step"]}, {state["tokens"] / 1e6:.1f}M tokens, budget {args.minutes} min', flush=True)
     budget = state['budget_seconds']
     # Steps planned from measured speed; the cosine schedule follows elapsed time, so it ends on budget.
     rng = np.random.default_rng(state['step'])

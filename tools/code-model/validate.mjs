@@ -46,6 +46,36 @@ const argmaxRows = (data, vocab) => Array.from({ length: data.length / vocab }, 
   return best;
 });
 
+// The extension resumes from a cached prefix and feeds several tokens at once, and passes a mask:
+// logits from (past + k new tokens) and from a left-padded batch must equal one full forward pass.
+async function cacheChecks(session) {
+  const vocab = config.vocab_size;
+  const ids = reference.logits_input.slice(0, 40);
+  const full = (await session.run(feeds(session, ids, null, 0))).logits.data;
+  const diff = { severalTokensAfterPast: 0, oneTokenAfterPast: 0, leftPaddedMask: 0 };
+  const compare = (key, logits, start, rows, offset = 0) => {
+    for (let r = 0; r < rows; r++) for (let i = 0; i < vocab; i++) {
+      diff[key] = Math.max(diff[key], Math.abs(logits[(offset + r) * vocab + i] - full[(start + r) * vocab + i]));
+    }
+  };
+  let past = await session.run(feeds(session, ids.slice(0, 30), null, 0));
+  compare('severalTokensAfterPast', past.logits.data, 0, 30);
+  past = await session.run(feeds(session, ids.slice(30, 37), past, 30));
+  compare('severalTokensAfterPast', past.logits.data, 30, 7);
+  for (let p = 37; p < 40; p++) {
+    past = await session.run(feeds(session, [ids[p]], past, p));
+    compare('oneTokenAfterPast', past.logits.data, p, 1);
+  }
+  const pad = 3;
+  const n = 20;
+  const f = feeds(session, ids.slice(0, n), null, 0);
+  f.input_ids = new ort.Tensor('int64', BigInt64Array.from([...Array(pad).fill(config.pad_token_id), ...ids.slice(0, n)], BigInt), [1, pad + n]);
+  f.attention_mask = new ort.Tensor('int64', BigInt64Array.from({ length: pad + n }, (_, i) => (i < pad ? 0n : 1n)), [1, pad + n]);
+  f.position_ids = new ort.Tensor('int64', BigInt64Array.from({ length: pad + n }, (_, i) => BigInt(Math.max(0, i - pad))), [1, pad + n]);
+  compare('leftPaddedMask', (await session.run(f)).logits.data, 0, n, pad);
+  return diff;
+}
+
 async function measure(file) {
   const t0 = performance.now();
   const session = await ort.InferenceSession.create(join(modelDir, 'onnx', file));
@@ -86,8 +116,9 @@ async function measure(file) {
     length++;
   }
   const msPerToken = (performance.now() - t1) / 100;
+  const cacheMaxAbsDiff = await cacheChecks(session);
   await session.release();
-  return { loadMs: Math.round(loadMs), maxAbsLogitDiffVsTorch: maxDiff, argmaxAgreementVsTorch: agreement, sliceBitsPerByte: nats / Math.LN2 / bytes, msPerTokenAt200Context: msPerToken };
+  return { loadMs: Math.round(loadMs), maxAbsLogitDiffVsTorch: maxDiff, argmaxAgreementVsTorch: agreement, sliceBitsPerByte: nats / Math.LN2 / bytes, msPerTokenAt200Context: msPerToken, cacheMaxAbsDiffVsFullPass: cacheMaxAbsDiff };
 }
 
 result.fp32 = await measure('model.onnx');

@@ -126,8 +126,7 @@ export class CompletionProvider implements vscode.InlineCompletionItemProvider, 
 
     this.debounce.recordLatency(result.totalMs);
     this.stats.recordLatency(result.totalMs);
-    const decodeMs = Math.max(1, result.totalMs - result.firstTokenMs);
-    this.statusBar.setCompletionTiming(result.totalMs, result.generatedTokens > 1 ? ((result.generatedTokens - 1) * 1000) / decodeMs : undefined);
+    this.statusBar.setCompletionTiming(result.totalMs, result.generatedTokens > 1 ? ((result.generatedTokens - 1) * 1000) / Math.max(0.1, result.decodeMs) : undefined);
     this.log.debug(
       `completion ${result.fimFormat}/${result.shape}: ${result.promptTokens} prompt tokens (${result.reusedPromptTokens} reused), ${result.generatedTokens} generated, ${result.totalMs.toFixed(0)} ms, ${result.finishReason}`,
     );
