@@ -5,8 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { buildPrompt, resolveFimFormat } from '../src/core/completion';
+import { planCompletion } from '../src/core/completion';
 import { COMPLETION_DEFAULTS } from '../src/defaults';
+import { maxPositions } from '../src/engine/causalLM';
 import type { TransformersLib } from '../src/engine/transformers';
 import type { CompleteParams } from '../src/protocol';
 
@@ -22,23 +23,14 @@ export async function promptRebuilder(lib: TransformersLib, folder: string): Pro
   const tokenizer = await lib.AutoTokenizer.from_pretrained(folder, { local_files_only: true });
   const encode = (text: string) => tokenizer.encode(text, { add_special_tokens: false });
   const specialTokens = new Set(tokenizer.all_special_tokens);
-  const maxPositions = readMaxPositions(folder);
+  const contextLength = maxPositions(JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as Record<string, unknown>);
   return (params) => {
-    const maxTokens = params.maxTokens ?? COMPLETION_DEFAULTS.maxTokens;
-    const totalTokens = Math.min(params.promptTokens ?? COMPLETION_DEFAULTS.promptTokens, maxPositions - maxTokens - 8);
-    const { prompt } = buildPrompt(
-      { prefix: params.prefix, suffix: params.suffix, filePath: params.filePath, languageId: params.languageId, contextFiles: params.contextFiles },
-      { format: resolveFimFormat(params.fimFormat ?? 'auto', specialTokens), countTokens: (text) => encode(text).length, budget: { totalTokens } },
+    const { prompt } = planCompletion(
+      { ...params, maxTokens: params.maxTokens ?? COMPLETION_DEFAULTS.maxTokens, promptTokens: params.promptTokens ?? COMPLETION_DEFAULTS.promptTokens },
+      { specialTokens, maxPositions: contextLength, countTokens: (text) => encode(text).length },
     );
     return { text: prompt, ids: encode(prompt) };
   };
-}
-
-/** The engine's rule for the context length (causalLM.ts does not export it); a drift shows as a prompt token count mismatch. */
-function readMaxPositions(folder: string): number {
-  const config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as Record<string, unknown>;
-  const value = config.n_positions ?? config.max_position_embeddings ?? config.n_ctx;
-  return typeof value === 'number' ? value : 2048;
 }
 
 /** (a) One pipeline call per prompt, greedy, for the engine's number of tokens: milliseconds and generated text per call. */

@@ -3,14 +3,18 @@
 #   apt packages -> sources (Debian .debs, npm tarballs) -> corpus -> tokenizer -> training (time
 #   budget, checkpoints, a rerun resumes) -> ONNX export (fp32 + int8) -> evaluation -> Node
 #   validation -> MODEL_CARD.md.
-# Usage: bash tools/train-code-model.sh [--minutes N]     (default 58; the shipped model used 58)
+# Usage: bash tools/train-code-model.sh [--minutes N] [--skip-train]
+#   --minutes N    training wall-clock budget (default 58; the shipped model used 58)
+#   --skip-train   export/evaluate/validate/write the card from the existing tools/.work/checkpoint.pt
 # Needs the repo's node_modules (npm ci) for the Node validation step.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 MINUTES=58
+SKIP_TRAIN=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --minutes) MINUTES="$2"; shift 2 ;;
+    --skip-train) SKIP_TRAIN=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -35,9 +39,9 @@ if [[ ! -s "$WORK/corpus/train.jsonl" ]]; then
   "$PY" tools/code-model/build_corpus.py
 fi
 
-"$PY" tools/code-model/train.py "$WORK" --minutes "$MINUTES"
-"$PY" tools/code-model/export.py "$WORK" "$OUT"
-"$PY" tools/code-model/evaluate.py "$WORK"
-node tools/code-model/validate.mjs "$OUT" "$WORK"
+if [[ $SKIP_TRAIN == 0 ]]; then "$PY" tools/code-model/train.py "$WORK" --minutes "$MINUTES"; fi
+echo "$(date -u +%T) export"; "$PY" tools/code-model/export.py "$WORK" "$OUT"
+echo "$(date -u +%T) validate"; node tools/code-model/validate.mjs "$OUT" "$WORK"
+echo "$(date -u +%T) evaluate"; "$PY" tools/code-model/evaluate.py "$WORK"
 "$PY" tools/code-model/card.py "$WORK" "$OUT"
 echo "done: $OUT (see $OUT/MODEL_CARD.md)"

@@ -131,7 +131,8 @@ function checkLocalFolder(path: string): Dtype {
   return found[0];
 }
 
-function maxPositions(config: Record<string, unknown>): number {
+/** The longest sequence a model's position embeddings allow, from its config.json. */
+export function maxPositions(config: Record<string, unknown>): number {
   const value = config.n_positions ?? config.max_position_embeddings ?? config.n_ctx;
   return typeof value === 'number' ? value : 2048;
 }

@@ -1,6 +1,6 @@
 // Inline completion in the engine: the FIM prompt for the model's family within a token budget,
 // greedy decoding that resumes from the previous prompt's KV cache, then post-processing.
-import { buildPrompt, decideMultiline, postProcess, resolveFimFormat } from '../core/completion';
+import { planCompletion, postProcess } from '../core/completion';
 import { COMPLETION_DEFAULTS } from '../defaults';
 import { EngineErrorCode, type CompleteParams } from '../protocol';
 import type { CausalLM } from './causalLM';
@@ -17,30 +17,25 @@ export async function completeCode(model: CausalLM, params: CompleteParams, sign
   const maxTokens = params.maxTokens ?? COMPLETION_DEFAULTS.maxTokens;
   const promptTokens = params.promptTokens ?? COMPLETION_DEFAULTS.promptTokens;
   if (!Number.isInteger(promptTokens) || promptTokens < 16) throw new EngineError(EngineErrorCode.BadRequest, `promptTokens must be a whole number of at least 16; got ${promptTokens}.`);
-  const format = resolveFimFormat(params.fimFormat ?? 'auto', model.specialTokens);
-  const countTokens = (text: string) => model.tokenizer.encode(text, { add_special_tokens: false }).length;
-  const built = buildPrompt(
-    { prefix: params.prefix, suffix: params.suffix, filePath: params.filePath, languageId: params.languageId, contextFiles: params.contextFiles },
-    // Leave room for the answer inside the model's context.
-    { format, countTokens, budget: { totalTokens: Math.min(promptTokens, model.config.maxPositions - maxTokens - 8) } },
+  const plan = planCompletion(
+    { ...params, maxTokens, promptTokens },
+    { specialTokens: model.specialTokens, maxPositions: model.config.maxPositions, countTokens: (text) => model.tokenizer.encode(text, { add_special_tokens: false }).length },
   );
-  const shape = decideMultiline(params.prefix, params.suffix, params.languageId);
   const outcome = await generate(
     model,
     {
-      prompt: built.prompt,
+      prompt: plan.prompt,
       maxTokens,
       temperature: 0,
       topK: 0,
       topP: 1,
       seed: 0,
-      // A single-line suggestion can stop at the first newline instead of spending tokens on more.
-      stop: shape === 'single' ? [...format.stopStrings, '\n'] : format.stopStrings,
+      stop: plan.stop,
       timeBudgetMs: params.timeBudgetMs ?? COMPLETION_DEFAULTS.timeBudgetMs,
     },
     signal,
     () => undefined,
   );
-  const text = postProcess({ prefix: params.prefix, suffix: params.suffix, languageId: params.languageId, completion: outcome.text, stopStrings: format.stopStrings }) ?? '';
-  return { ...outcome, text, raw: outcome.text, fimFormat: format.name, shape };
+  const text = postProcess({ prefix: params.prefix, suffix: params.suffix, languageId: params.languageId, completion: outcome.text, stopStrings: plan.format.stopStrings }) ?? '';
+  return { ...outcome, text, raw: outcome.text, fimFormat: plan.format.name, shape: plan.shape };
 }

@@ -11,38 +11,63 @@ import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
 import bpe  # noqa: E402
-from model import GPT  # noqa: E402
+from model import GPT, Exportable  # noqa: E402
 
 WINDOW = 512
+LANG_CAP = int(os.environ.get('CODE_MODEL_EVAL_LANG_CAP', 750_000))
+LINES = int(os.environ.get('CODE_MODEL_EVAL_LINES', 200))  # next-line samples; FIM uses half
 
 
-def nll_and_bytes(model, encoder, texts):
-    """Sum of next-token NLL (nats) over each text in non-overlapping 512-token windows, with the
-    end-of-text token as the first context token of every file."""
+def nll_and_bytes(model, encoder, texts, batch=8):
+    """Sum of next-token NLL (nats) over each text in non-overlapping 512-token windows (chunked,
+    not sliding), with the end-of-text token as the first context token of every file. Returns
+    per-text (nats, bytes) lists. Windows of all texts are batched (padding ignored)."""
     eot = encoder.special('<|endoftext|>')
-    total_nll, total_bytes = 0.0, 0
-    for text in texts:
+    windows = []
+    for n, text in enumerate(texts):
         ids = [eot] + encoder.encode(text)
         for start in range(0, len(ids) - 1, WINDOW):
-            chunk = torch.tensor([ids[start:start + WINDOW + 1]])
-            if chunk.shape[1] < 2:
-                continue
-            logits = model(chunk[:, :-1])
-            total_nll += torch.nn.functional.cross_entropy(logits[0], chunk[0, 1:], reduction='sum').item()
-        total_bytes += len(text.encode('utf-8'))
-    return total_nll, total_bytes
+            chunk = ids[start:start + WINDOW + 1]
+            if len(chunk) >= 2:
+                windows.append((n, chunk))
+    windows.sort(key=lambda w: len(w[1]))
+    nats = [0.0] * len(texts)
+    for i in range(0, len(windows), batch):
+        group = windows[i:i + batch]
+        width = max(len(c) for _, c in group)
+        x = torch.full((len(group), width), eot, dtype=torch.long)
+        y = torch.full((len(group), width - 1), -100, dtype=torch.long)
+        for r, (_, c) in enumerate(group):
+            x[r, :len(c)] = torch.tensor(c)
+            y[r, :len(c) - 1] = torch.tensor(c[1:])
+        logits = model(x[:, :-1])
+        loss = torch.nn.functional.cross_entropy(logits.transpose(1, 2), y, reduction='none', ignore_index=-100).sum(1)
+        for r, (n, _) in enumerate(group):
+            nats[n] += loss[r].item()
+    return nats, [len(t.encode('utf-8')) for t in texts]
 
 
 def greedy(model, ids, max_new, stop_ids, stop_text, encoder_decode):
+    """Greedy decoding with the KV cache (the exported graph's code path)."""
+    runner = Exportable(model)
+    c = model.config
+    past = [torch.zeros(1, c['heads'], 0, c['width'] // c['heads']) for _ in range(2 * c['layers'])]
+    ids = ids[-(WINDOW - max_new):]
+    feed = torch.tensor([ids])
+    length = 0
     out = []
     for _ in range(max_new):
-        logits = model(torch.tensor([ids + out][-WINDOW:]))
-        token = int(logits[0, -1].argmax())
+        t = feed.shape[1]
+        outputs = runner(feed, torch.ones(1, length + t, dtype=torch.long), torch.arange(length, length + t).view(1, t), *past)
+        past = list(outputs[1:])
+        length += t
+        token = int(outputs[0][0, -1].argmax())
         if token in stop_ids:
             break
         out.append(token)
         if stop_text in encoder_decode(out):
             break
+        feed = torch.tensor([[token]])
     return encoder_decode(out)
 
 
@@ -75,7 +100,7 @@ def line_samples(docs, n, rng, min_chars=8):
 def main():
     work = sys.argv[1]
     torch.set_num_threads(2)
-    saved = torch.load(os.path.join(work, 'checkpoint.pt'))
+    saved = torch.load(os.environ.get('CODE_MODEL_CHECKPOINT') or os.path.join(work, 'checkpoint.pt'))
     model = GPT(**saved['config'])
     model.load_state_dict(saved['model'])
     model.eval()
@@ -88,57 +113,80 @@ def main():
     if quick:
         heldout = heldout[::200]
     rng = random.Random(3)
-    train_sample = [json.loads(l) for _, l in zip(range(4000), open(os.path.join(corpus, 'train.jsonl')))]
+    # every 23rd training file (train.jsonl is in source order), shuffled
+    train_sample = [json.loads(l) for n, l in enumerate(open(os.path.join(corpus, 'train.jsonl'))) if n % 23 == 0]
     rng.shuffle(train_sample)
     result = {'params': sum(p.numel() for p in model.parameters()), 'config': saved['config'], 'state': {k: v for k, v in saved['state'].items() if k != 'log'},
               'loss_log': saved['state']['log'][-20:]}
     started = time.time()
     with torch.no_grad():
+        # All held-out files, except that each language stops after LANG_CAP bytes (time budget).
+        budget = {}
+        scored = []
+        for doc in random.Random(11).sample(heldout, len(heldout)):
+            if budget.get(doc['lang'], 0) < LANG_CAP:
+                scored.append(doc)
+                budget[doc['lang']] = budget.get(doc['lang'], 0) + len(doc['text'].encode('utf-8'))
+        nats, sizes = nll_and_bytes(model, encoder, [d['text'] for d in scored])
         per_lang = {}
-        for doc in heldout:
-            nll, size = nll_and_bytes(model, encoder, [doc['text']])
+        for doc, n, b in zip(scored, nats, sizes):
             entry = per_lang.setdefault(doc['lang'], [0.0, 0, 0])
-            entry[0] += nll
-            entry[1] += size
+            entry[0] += n
+            entry[1] += b
             entry[2] += 1
-        nll = sum(v[0] for v in per_lang.values())
-        size = sum(v[1] for v in per_lang.values())
+        nll = sum(nats)
+        size = sum(sizes)
         result['heldout_bits_per_byte'] = nll / math.log(2) / size
         result['heldout_bytes'] = size
-        result['heldout_files'] = len(heldout)
+        result['heldout_files'] = len(scored)
+        result['heldout_files_total'] = len(heldout)
+        result['heldout_lang_cap_bytes'] = LANG_CAP
         result['per_language'] = {k: {'bits_per_byte': v[0] / math.log(2) / v[1], 'bytes': v[1], 'files': v[2]} for k, v in sorted(per_lang.items())}
-        tokens = sum(len(encoder.encode(d['text'])) + 1 for d in heldout)
+        tokens = sum(len(encoder.encode(d['text'])) + 1 for d in scored)
         result['heldout_nats_per_token'] = nll / tokens
-        train_texts, budget = [], 0
+        result['heldout_bits_per_byte_seconds'] = round(time.time() - started)
+        # Training files with the held-out language mix, a quarter of its size per language.
+        want = {k: v[1] / 4 for k, v in per_lang.items()}
+        train_texts = []
         for doc in train_sample:
-            train_texts.append(doc['text'])
-            budget += len(doc['text'])
-            if budget > size:
-                break
-        tnll, tsize = nll_and_bytes(model, encoder, train_texts)
-        result['train_sample_bits_per_byte'] = tnll / math.log(2) / tsize
+            if want.get(doc['lang'], 0) > 0:
+                train_texts.append(doc['text'])
+                want[doc['lang']] -= len(doc['text'].encode('utf-8'))
+        tn, tb = nll_and_bytes(model, encoder, train_texts)
+        result['train_sample_bits_per_byte'] = sum(tn) / math.log(2) / sum(tb)
+        result['train_sample_bytes'] = sum(tb)
         result['bpb_seconds'] = round(time.time() - started)
 
         started = time.time()
         hits = 0
-        lines = line_samples(heldout, 10 if quick else 200, random.Random(5))
+        lines = line_samples(heldout, 10 if quick else LINES, random.Random(5))
+        examples = []
         for prefix, line, _ in lines:
             ids = ([eot] + encoder.encode(prefix))[-400:]
-            hits += greedy(model, ids, 48, {eot}, '\n', decode).split('\n')[0] == line
+            guess = greedy(model, ids, 48, {eot}, '\n', decode).split('\n')[0]
+            hits += guess == line
+            if len(examples) < 6:
+                examples.append({'context_end': prefix[-120:], 'expected': line, 'predicted': guess})
+        result['next_line_examples'] = examples
         result['next_line_exact_match'] = hits / len(lines)
         result['next_line_samples'] = len(lines)
 
         hits = 0
-        fims = line_samples(heldout, 5 if quick else 100, random.Random(7))
+        fim_examples = []
+        fims = line_samples(heldout, 5 if quick else LINES // 2, random.Random(7))
         for prefix, line, suffix in fims:
             ids = ([encoder.special('<|fim_prefix|>')] + encoder.encode(prefix)[-300:] + [encoder.special('<|fim_suffix|>')]
                    + encoder.encode(suffix)[:100] + [encoder.special('<|fim_middle|>')])
-            hits += greedy(model, ids, 48, {eot}, '\n', decode).split('\n')[0] == line
+            guess = greedy(model, ids, 48, {eot}, '\n', decode).split('\n')[0]
+            hits += guess == line
+            if len(fim_examples) < 4:
+                fim_examples.append({'prefix_end': prefix[-80:], 'suffix_start': suffix[:80], 'expected': line, 'predicted': guess})
+        result['fim_examples'] = fim_examples
         result['fim_line_exact_match'] = hits / len(fims)
         result['fim_samples'] = len(fims)
         result['match_seconds'] = round(time.time() - started)
     json.dump(result, open(os.path.join(work, 'eval.json'), 'w'), indent=1)
-    print(json.dumps({k: v for k, v in result.items() if k not in ('loss_log', 'per_language')}, indent=1))
+    print(json.dumps({k: v for k, v in result.items() if k not in ('loss_log', 'per_language', 'next_line_examples', 'fim_examples')}, indent=1))
 
 
 if __name__ == '__main__':

@@ -91,7 +91,7 @@ def write_reference(model, encoder, heldout, path):
 
 def main():
     work, out = sys.argv[1], sys.argv[2]
-    saved = torch.load(os.path.join(work, 'checkpoint.pt'))
+    saved = torch.load(os.environ.get('CODE_MODEL_CHECKPOINT') or os.path.join(work, 'checkpoint.pt'))
     config = saved['config']
     model = GPT(**config)
     model.load_state_dict(saved['model'])

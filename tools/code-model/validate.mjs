@@ -25,6 +25,10 @@ const model = await AutoModelForCausalLM.from_pretrained(modelDir, { dtype: 'fp3
 const generated = await model.generate({ ...tokenizer('function add(a, b) {\n  return'), max_new_tokens: 8, do_sample: false });
 result.transformers_generate = tokenizer.decode(generated[0].ort_tensor ? Array.from(generated[0].ort_tensor.data, Number) : generated.tolist()[0]);
 await model.dispose();
+const q8 = await AutoModelForCausalLM.from_pretrained(modelDir, { dtype: 'q8', local_files_only: true });
+const generatedQ8 = await q8.generate({ ...tokenizer('function add(a, b) {\n  return'), max_new_tokens: 8, do_sample: false });
+result.transformers_generate_q8 = tokenizer.decode(generatedQ8.tolist()[0].map(Number));
+await q8.dispose();
 
 function feeds(session, ids, past, pastLength) {
   const n = ids.length;

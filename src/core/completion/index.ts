@@ -37,3 +37,4 @@ export { CompletionCache, type CompletionCacheOptions } from './completionCache'
 export { AdaptiveDebounce, type AdaptiveDebounceOptions, type DebounceContext } from './adaptiveDebounce';
 export { isLanguageEnabled } from './languageFilter';
 export { CompletionStats, type CompletionStatsSnapshot } from './completionStats';
+export { planCompletion, type CompletionInput, type CompletionPlan, type ModelFacts } from './completionPlan';

@@ -1,0 +1,44 @@
+// What the engine sends to the model for one inline completion: the FIM prompt within the
+// model's context, the suggestion's shape and where to stop. Shared by the engine and the
+// benchmark that rebuilds the engine's prompts.
+import type { ContextFile, FimFormat } from './fimFormats';
+import { resolveFimFormat } from './fimFormats';
+import { decideMultiline, type CompletionShape } from './multiline';
+import { buildPrompt, type TokenCounter } from './promptBuilder';
+
+export interface CompletionInput {
+  filePath: string;
+  languageId: string;
+  prefix: string;
+  suffix: string;
+  contextFiles?: readonly ContextFile[];
+  fimFormat?: string;
+  maxTokens: number;
+  promptTokens: number;
+}
+
+export interface ModelFacts {
+  specialTokens: ReadonlySet<string>;
+  /** The model's context length in tokens. */
+  maxPositions: number;
+  countTokens: TokenCounter;
+}
+
+export interface CompletionPlan {
+  prompt: string;
+  format: FimFormat;
+  shape: CompletionShape;
+  stop: readonly string[];
+}
+
+export function planCompletion(input: CompletionInput, model: ModelFacts): CompletionPlan {
+  const format = resolveFimFormat(input.fimFormat ?? 'auto', model.specialTokens);
+  const { prompt } = buildPrompt(
+    { prefix: input.prefix, suffix: input.suffix, filePath: input.filePath, languageId: input.languageId, contextFiles: input.contextFiles },
+    // Leave room for the answer inside the model's context.
+    { format, countTokens: model.countTokens, budget: { totalTokens: Math.min(input.promptTokens, model.maxPositions - input.maxTokens - 8) } },
+  );
+  const shape = decideMultiline(input.prefix, input.suffix, input.languageId);
+  // A single-line suggestion can stop at the first newline instead of spending tokens on more.
+  return { prompt, format, shape, stop: shape === 'single' ? [...format.stopStrings, '\n'] : format.stopStrings };
+}
