@@ -49,7 +49,9 @@ async function loadModel(deps: EngineCommandDeps, model = completionModel()): Pr
 
 async function showStatus(deps: EngineCommandDeps): Promise<void> {
   const snapshot = deps.statusBar.snapshot();
-  const items: (vscode.QuickPickItem & { run?: () => unknown })[] = [{ label: snapshot.text.replace(/\$\([^)]*\)\s*/g, ''), detail: snapshot.tooltip }];
+  const items: (vscode.QuickPickItem & { run?: () => unknown })[] = [
+    { label: snapshot.text.replace(/\$\([^)]*\)\s*/g, ''), detail: snapshot.tooltip.replace(/\s*Click for details[^.]*\./, '') },
+  ];
   if (deps.engine().state === 'running') {
     try {
       const [info, models] = await Promise.all([deps.engine().info(), deps.engine().models()]);
@@ -67,6 +69,7 @@ async function showStatus(deps: EngineCommandDeps): Promise<void> {
   items.push(
     { label: '$(output) Show Log', run: () => deps.log.show() },
     { label: '$(cloud-download) Load the Completion Model', run: () => loadModel(deps) },
+    { label: '$(circuit-board) Check GPU Support', run: () => vscode.commands.executeCommand('genaiStudio.checkGpu') },
     { label: '$(debug-restart) Restart Engine', run: () => vscode.commands.executeCommand('genaiStudio.restartEngine') },
     { label: '$(gear) Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'genaiStudio') },
   );

@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import type { DeviceCheck } from '../../src/protocol';
 import type { GenAIStudioApi } from '../../src/vscode/container';
 import { isAlive, waitFor } from '../support/processes';
 
@@ -82,5 +83,15 @@ describe('GenAI Studio engine in VS Code', () => {
     } finally {
       await config.update('device', undefined, vscode.ConfigurationTarget.Global);
     }
+  });
+
+  it('Check GPU Support tries every provider and opens a report that says what each needs', async () => {
+    const checks = await vscode.commands.executeCommand<DeviceCheck[]>('genaiStudio.checkGpu');
+    assert.deepEqual(checks.map((c) => c.device), ['cpu', 'webgpu', 'cuda', 'dml', 'coreml']);
+    assert.equal(checks[0].works, true);
+    const report = vscode.window.activeTextEditor?.document;
+    assert.equal(report?.languageId, 'markdown');
+    assert.match(report.getText(), /# GenAI Studio: GPU support/);
+    assert.match(report.getText(), /\| DirectML \| not tried \|.*only on Windows/);
   });
 });
