@@ -47,28 +47,34 @@ def nll_and_bytes(model, encoder, texts, batch=8):
     return nats, [len(t.encode('utf-8')) for t in texts]
 
 
-def greedy(model, ids, max_new, stop_ids, stop_text, encoder_decode):
-    """Greedy decoding with the KV cache (the exported graph's code path)."""
-    runner = Exportable(model)
-    c = model.config
-    past = [torch.zeros(1, c['heads'], 0, c['width'] // c['heads']) for _ in range(2 * c['layers'])]
-    ids = ids[-(WINDOW - max_new):]
-    feed = torch.tensor([ids])
-    length = 0
+def greedy(step, ids, max_new, stop_ids, stop_text, decode):
+    """Greedy decoding with the KV cache (the exported graph's own forward), until a stop."""
     out = []
+    logits, past = step(ids[-WINDOW:], None)
     for _ in range(max_new):
-        t = feed.shape[1]
-        outputs = runner(feed, torch.ones(1, length + t, dtype=torch.long), torch.arange(length, length + t).view(1, t), *past)
-        past = list(outputs[1:])
-        length += t
-        token = int(outputs[0][0, -1].argmax())
+        token = int(logits[0, -1].argmax())
         if token in stop_ids:
             break
         out.append(token)
-        if stop_text in encoder_decode(out):
+        if stop_text in decode(out):
             break
-        feed = torch.tensor([[token]])
-    return encoder_decode(out)
+        logits, past = step([token], past)
+    return decode(out)
+
+
+def stepper(model):
+    """(ids, past) -> (logits, past) through the Exportable wrapper, the same math as the ONNX file."""
+    exportable = Exportable(model).eval()
+    c = model.config
+
+    def step(ids, past):
+        length = 0 if past is None else past[0].shape[2]
+        if past is None:
+            past = [torch.zeros(1, c['heads'], 0, c['width'] // c['heads']) for _ in range(2 * c['layers'])]
+        n = len(ids)
+        out = exportable(torch.tensor([ids]), torch.ones(1, length + n, dtype=torch.long), torch.arange(length, length + n).view(1, n), *past)
+        return out[0], list(out[1:])
+    return step
 
 
 def decoder(encoder):
@@ -158,12 +164,13 @@ def main():
         result['bpb_seconds'] = round(time.time() - started)
 
         started = time.time()
+        step = stepper(model)
         hits = 0
         lines = line_samples(heldout, 10 if quick else LINES, random.Random(5))
         examples = []
         for prefix, line, _ in lines:
             ids = ([eot] + encoder.encode(prefix))[-400:]
-            guess = greedy(model, ids, 48, {eot}, '\n', decode).split('\n')[0]
+            guess = greedy(step, ids, 48, {eot}, '\n', decode).split('\n')[0]
             hits += guess == line
             if len(examples) < 6:
                 examples.append({'context_end': prefix[-120:], 'expected': line, 'predicted': guess})
@@ -177,7 +184,7 @@ def main():
         for prefix, line, suffix in fims:
             ids = ([encoder.special('<|fim_prefix|>')] + encoder.encode(prefix)[-300:] + [encoder.special('<|fim_suffix|>')]
                    + encoder.encode(suffix)[:100] + [encoder.special('<|fim_middle|>')])
-            guess = greedy(model, ids, 48, {eot}, '\n', decode).split('\n')[0]
+            guess = greedy(step, ids, 48, {eot}, '\n', decode).split('\n')[0]
             hits += guess == line
             if len(fim_examples) < 4:
                 fim_examples.append({'prefix_end': prefix[-80:], 'suffix_start': suffix[:80], 'expected': line, 'predicted': guess})
