@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as ort from 'onnxruntime-node';
+import { memoizeLru } from '../core/memo';
 import { EngineErrorCode } from '../protocol';
 import { EngineError, errorMessage } from './errors';
 import { KvCache } from './kvCache';
@@ -21,6 +22,8 @@ export interface CausalLM extends LoadedModel {
   readonly specialTokens: ReadonlySet<string>;
   /** Keys/values of the last prompt, resumed by the next generation. */
   readonly kvCache: KvCache;
+  /** Token count of a text (memoized: prompts re-count the same pieces on every keystroke). */
+  countTokens(text: string): number;
 }
 
 /** The subset of a Transformers.js tokenizer the engine uses. */
@@ -81,6 +84,7 @@ export class CausalLMLoader implements ModelLoader<CausalLM> {
       eosTokenIds: eosIds(rawConfig, source, context),
       specialTokens: new Set((tokenizer as unknown as { all_special_tokens: string[] }).all_special_tokens ?? []),
       kvCache,
+      countTokens: memoizeLru((text) => (tokenizer as unknown as Tokenizer).encode(text, { add_special_tokens: false }).length, 512),
       sizeMB: weightsSizeMB(source, context, weightsFile),
       dispose: async () => {
         kvCache.clear();
