@@ -48,7 +48,9 @@ describe('Ask the Workspace and Generate Text over the engine protocol', () => {
       if (++chunks === 2) source.cancel();
     }, source.token);
     assert.equal(result.finishReason, 'cancelled');
-    assert.ok(result.generatedTokens <= 3);
+    // The cancellation crosses the process boundary while tokens keep coming (about 1 ms each):
+    // a few more may be generated, never the thousands asked for.
+    assert.ok(result.generatedTokens <= 12, `${result.generatedTokens} tokens generated`);
   });
 
   it('streams Generate Text and names the prompt format', async () => {
