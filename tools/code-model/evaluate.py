@@ -56,7 +56,8 @@ def greedy(step, ids, max_new, stop_ids, stop_text, decode):
         if token in stop_ids:
             break
         out.append(token)
-        if stop_text in decode(out):
+        text = decode(out)
+        if (stop_text(text) if callable(stop_text) else stop_text in text):
             break
         logits, past = step([token], past)
     return decode(out)
@@ -169,11 +170,15 @@ def main():
         lines = line_samples(heldout, 10 if quick else LINES, random.Random(5))
         examples = []
         for prefix, line, _ in lines:
-            ids = ([eot] + encoder.encode(prefix))[-400:]
-            guess = greedy(step, ids, 48, {eot}, '\n', decode).split('\n')[0]
+            # The context ends at the end of the previous line: the model writes the newline and the
+            # indentation itself (byte-level BPE merges a newline with the following indentation, so
+            # a context ending in a bare newline token is rare in training).
+            ids = ([eot] + encoder.encode(prefix[:-1]))[-400:]
+            text = greedy(step, ids, 64, {eot}, lambda t: t.count('\n') >= 2 or not t.startswith('\n'), decode)
+            guess = text[1:].split('\n')[0] if text.startswith('\n') else None
             hits += guess == line
             if len(examples) < 6:
-                examples.append({'context_end': prefix[-120:], 'expected': line, 'predicted': guess})
+                examples.append({'context_end': prefix[-120:], 'expected': line, 'predicted': guess if guess is not None else text})
         result['next_line_examples'] = examples
         result['next_line_exact_match'] = hits / len(lines)
         result['next_line_samples'] = len(lines)
