@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { DeviceCheck } from '../../src/protocol';
 import type { GenAIStudioApi } from '../../src/vscode/container';
 import { isAlive, waitFor } from '../support/processes';
+import { closeEditorsReverting } from './editors';
 
 const EXTENSION_ID = 'genai-studio.genai-studio';
 
@@ -93,5 +94,6 @@ describe('GenAI Studio engine in VS Code', () => {
     assert.equal(report?.languageId, 'markdown');
     assert.match(report.getText(), /# GenAI Studio: GPU support/);
     assert.match(report.getText(), /\| DirectML \| not tried \|.*only on Windows/);
+    await closeEditorsReverting();
   });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AskRun } from '../../src/vscode/generation/askCommands';
 import type { GenerationRun } from '../../src/vscode/generation/textCommands';
+import { closeEditorsReverting } from './editors';
 
 const EXTENSION_ID = 'genai-studio.genai-studio';
 
@@ -33,7 +34,7 @@ describe('GenAI Studio generation commands', () => {
   });
   afterEach(async () => {
     // Generated documents are untitled and dirty: revert them so closing asks nothing.
-    for (let i = 0; i < 20 && vscode.window.activeTextEditor; i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await closeEditorsReverting();
   });
 
   it('Show Sources lists the passages best first without generating', async () => {
