@@ -270,6 +270,81 @@ export interface AskResult extends GenerateTextResult {
   index: IndexSummary;
 }
 
+/** Diffusion schedulers the image pipeline implements (diffusers' formulas). */
+export type SchedulerName = 'ddim' | 'euler' | 'euler-ancestral' | 'lcm';
+export const SCHEDULERS: readonly SchedulerName[] = ['ddim', 'euler', 'euler-ancestral', 'lcm'];
+
+export interface ImageParams {
+  /** Identifies the job for `image/progress` notifications. */
+  jobId: string;
+  /** Shipped name, absolute folder or hub id of a Stable-Diffusion-format ONNX folder. */
+  model: string;
+  prompt: string;
+  negativePrompt?: string;
+  /** Omitted values come from the model's variant (e.g. sd-turbo: 1-4 steps, guidance 0). */
+  steps?: number;
+  guidance?: number;
+  /** Omitted: a random seed, always reported back so the image can be reproduced. */
+  seed?: number;
+  width?: number;
+  height?: number;
+  /** `auto`: the scheduler the model's scheduler_config.json names. */
+  scheduler?: SchedulerName | 'auto';
+  /** Images from one prompt; image i uses seed + i. */
+  count?: number;
+  /** Send a decoded preview every N steps (0: none). */
+  previewEvery?: number;
+}
+
+/** An RGB image as a base64 PNG. */
+export interface EncodedImage {
+  width: number;
+  height: number;
+  pngBase64: string;
+}
+
+export interface GeneratedImage extends EncodedImage {
+  seed: number;
+}
+
+/** The parameters a generation actually used, after defaults and the variant's rules. */
+export interface ResolvedImageParams {
+  model: string;
+  prompt: string;
+  negativePrompt: string;
+  steps: number;
+  guidance: number;
+  seed: number;
+  width: number;
+  height: number;
+  scheduler: SchedulerName;
+  count: number;
+}
+
+export interface ImageResult {
+  images: GeneratedImage[];
+  params: ResolvedImageParams;
+  /** What the pipeline detected: `sd`, `sd-turbo`, `lcm`. */
+  variant: string;
+  device: ExecutionDevice;
+  finishReason: 'done' | 'cancelled';
+  totalMs: number;
+  /** Median UNet step (scheduler + session.run) in this generation. */
+  msPerStep: number;
+  /** Sum of the raw session.run times (text encoder, UNet, VAE): the pipeline overhead is totalMs / this. */
+  sessionRunMs: number;
+}
+
+export interface ImageProgress {
+  jobId: string;
+  /** Index of the image in the batch (0-based). */
+  image: number;
+  /** Steps done so far (1-based) of `steps`. */
+  step: number;
+  steps: number;
+  preview?: EncodedImage;
+}
+
 export namespace Requests {
   export const configure = new RequestType<EngineSettings, void, void>('engine/configure');
   export const info = new RequestType0<EngineInfo, void>('engine/info');
@@ -292,6 +367,8 @@ export namespace Requests {
   export const search = new RequestType<SearchParams, SearchResult, void>('retrieval/search');
   /** Retrieval, then an answer from the passages that fit the context; streams `engine/generateChunk`. */
   export const ask = new RequestType<AskParams, AskResult, void>('retrieval/ask');
+  /** Text to image (background priority); sends `image/progress`; a cancel stops within one step. */
+  export const generateImage = new RequestType<ImageParams, ImageResult, void>('image/generate');
 }
 
 export namespace Notifications {
@@ -300,6 +377,7 @@ export namespace Notifications {
   export const log = new NotificationType<LogEntry>('engine/log');
   export const generateChunk = new NotificationType<GenerateChunk>('engine/generateChunk');
   export const indexProgress = new NotificationType<IndexProgress>('retrieval/progress');
+  export const imageProgress = new NotificationType<ImageProgress>('image/progress');
 }
 
 /** Error codes carried by JSON-RPC error responses, so both sides can react to the kind of failure. */
