@@ -12,6 +12,7 @@ import { WorkspaceAsk } from './generation/askCommands';
 import { registerTextCommands } from './generation/textCommands';
 import { onEngineSettingsChanged, readEngineSettings } from './settings';
 import { StatusBar, type StatusSnapshot } from './statusBar';
+import { registerWalkthroughCommands } from './walkthrough/walkthroughCommands';
 
 /** What the extension exports: read-only facts for tests and other extensions. */
 export interface GenAIStudioApi {
@@ -45,6 +46,7 @@ export class Container implements vscode.Disposable {
       ...registerCompletionCommands(this.completion),
       ...registerEngineCommands({ engine: () => this.engineProcess, restartEngine: () => this.restartEngine(), log: this.log, statusBar: this.statusBar }),
       ...registerTextCommands({ engine: () => this.engineProcess, log: this.log }),
+      ...registerWalkthroughCommands(context.extensionUri),
       // Indexes persist per workspace (global storage when no folder is open).
       new WorkspaceAsk({ engine: () => this.engineProcess, log: this.log, storageDir: vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'retrieval').fsPath }),
       onEngineSettingsChanged(() => {
