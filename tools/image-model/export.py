@@ -57,15 +57,16 @@ def export_text_encoder(te, vocab_size, out):
     tok = clip_bpe.Tokenizer.load(f"{out}/tokenizer")
     write_json(f"{out}/text_encoder/config.json", {
         "_name_or_path": "genai-image-tiny/text_encoder", "architectures": ["CLIPTextModel"], "model_type": "clip_text_model",
-        "hidden_size": nets.TEXT_DIM, "intermediate_size": nets.TEXT_DIM * 2, "num_hidden_layers": nets.TEXT_LAYERS,
-        "num_attention_heads": nets.TEXT_HEADS, "max_position_embeddings": clip_bpe.MAX_LENGTH, "vocab_size": vocab_size,
+        "hidden_size": te.dim, "intermediate_size": te.dim * 2, "num_hidden_layers": len(te.layers),
+        "num_attention_heads": te.heads, "max_position_embeddings": clip_bpe.MAX_LENGTH, "vocab_size": vocab_size,
         "hidden_act": "gelu", "layer_norm_eps": 1e-5, "bos_token_id": tok.bos, "eos_token_id": tok.eos,
-        "pad_token_id": tok.eos, "projection_dim": nets.TEXT_DIM, "torch_dtype": "float32"})
+        "pad_token_id": tok.eos, "projection_dim": te.dim, "torch_dtype": "float32"})
 
 
-def export_unet(unet, out, timestep_cond_dim=0, latent_size=8):
+def export_unet(unet, out, latent_size=8):
+    timestep_cond_dim = unet.timestep_cond_dim
     sample = torch.zeros(1, nets.LATENT_CHANNELS, latent_size, latent_size)
-    args = [sample, torch.tensor([1], dtype=torch.int64), torch.zeros(1, clip_bpe.MAX_LENGTH, nets.TEXT_DIM)]
+    args = [sample, torch.tensor([1], dtype=torch.int64), torch.zeros(1, clip_bpe.MAX_LENGTH, unet.context_dim)]
     names = ["sample", "timestep", "encoder_hidden_states"]
     dynamic = {"sample": {0: "batch", 2: "height", 3: "width"}, "timestep": {0: "batch"},
                "encoder_hidden_states": {0: "batch", 1: "sequence"}, "out_sample": {0: "batch", 2: "height", 3: "width"}}
@@ -76,8 +77,8 @@ def export_unet(unet, out, timestep_cond_dim=0, latent_size=8):
     onnx_export(unet, tuple(args), f"{out}/unet/model.onnx", names, ["out_sample"], dynamic)
     config = {"_class_name": "UNet2DConditionModel", "_diffusers_version": "0.27.0", "sample_size": latent_size,
               "in_channels": nets.LATENT_CHANNELS, "out_channels": nets.LATENT_CHANNELS,
-              "block_out_channels": list(nets.UNET_CHANNELS), "cross_attention_dim": nets.TEXT_DIM,
-              "attention_head_dim": nets.UNET_HEADS, "layers_per_block": 1}
+              "block_out_channels": list(unet.channels), "cross_attention_dim": unet.context_dim,
+              "attention_head_dim": unet.heads, "layers_per_block": 1}
     if timestep_cond_dim:
         config["time_cond_proj_dim"] = timestep_cond_dim
     write_json(f"{out}/unet/config.json", config)
@@ -85,7 +86,7 @@ def export_unet(unet, out, timestep_cond_dim=0, latent_size=8):
 
 def export_vae(enc, dec, scaling, out):
     config = {"_class_name": "AutoencoderKL", "_diffusers_version": "0.27.0", "in_channels": 3, "out_channels": 3,
-              "latent_channels": nets.LATENT_CHANNELS, "block_out_channels": list(nets.VAE_CHANNELS),
+              "latent_channels": nets.LATENT_CHANNELS, "block_out_channels": list(enc.channels),
               "sample_size": 32, "scaling_factor": scaling}
     onnx_export(dec, (torch.zeros(1, nets.LATENT_CHANNELS, 8, 8),), f"{out}/vae_decoder/model.onnx", ["latent_sample"],
                 ["sample"], {"latent_sample": {0: "batch", 2: "height", 3: "width"},

@@ -58,12 +58,13 @@ class TextLayer(nn.Module):
 class TextEncoder(nn.Module):
     """CLIP-like causal transformer: token + position embeddings, pre-norm layers, final layer norm."""
 
-    def __init__(self, vocab_size, max_positions):
+    def __init__(self, vocab_size, max_positions, dim=TEXT_DIM, layers=TEXT_LAYERS, heads=TEXT_HEADS):
         super().__init__()
-        self.token = nn.Embedding(vocab_size, TEXT_DIM)
-        self.position = nn.Embedding(max_positions, TEXT_DIM)
-        self.layers = nn.ModuleList(TextLayer(TEXT_DIM, TEXT_HEADS) for _ in range(TEXT_LAYERS))
-        self.final = nn.LayerNorm(TEXT_DIM)
+        self.dim, self.heads = dim, heads
+        self.token = nn.Embedding(vocab_size, dim)
+        self.position = nn.Embedding(max_positions, dim)
+        self.layers = nn.ModuleList(TextLayer(dim, heads) for _ in range(layers))
+        self.final = nn.LayerNorm(dim)
 
     def forward(self, input_ids):
         n = input_ids.shape[1]
@@ -77,7 +78,7 @@ class TextEncoder(nn.Module):
 
 
 def norm(c):
-    return nn.GroupNorm(8, c)
+    return nn.GroupNorm(min(8, c // 2), c)
 
 
 class VaeBlock(nn.Module):
@@ -92,9 +93,9 @@ class VaeBlock(nn.Module):
 
 
 class VaeEncoder(nn.Module):
-    def __init__(self):
+    def __init__(self, c=VAE_CHANNELS):
         super().__init__()
-        c = VAE_CHANNELS
+        self.channels = c
         self.stem = nn.Conv2d(3, c[0], 3, padding=1)
         self.blocks = nn.Sequential(VaeBlock(c[0], c[0]), nn.Conv2d(c[0], c[1], 3, stride=2, padding=1),
                                     VaeBlock(c[1], c[1]), nn.Conv2d(c[1], c[2], 3, stride=2, padding=1),
@@ -107,9 +108,9 @@ class VaeEncoder(nn.Module):
 
 
 class VaeDecoder(nn.Module):
-    def __init__(self):
+    def __init__(self, c=VAE_CHANNELS):
         super().__init__()
-        c = VAE_CHANNELS
+        self.channels = c
         self.stem = nn.Conv2d(LATENT_CHANNELS, c[2], 3, padding=1)
         self.blocks = nn.Sequential(VaeBlock(c[2], c[2]), nn.Upsample(scale_factor=2.0, mode="nearest"),
                                     nn.Conv2d(c[2], c[1], 3, padding=1), VaeBlock(c[1], c[1]),
@@ -144,11 +145,11 @@ class ResBlock(nn.Module):
 class SpatialTransformer(nn.Module):
     """Self-attention over positions, then cross-attention on the text encoder's hidden states."""
 
-    def __init__(self, c, context_dim):
+    def __init__(self, c, context_dim, heads):
         super().__init__()
         self.norm = norm(c)
-        self.ln1, self.self_attn = nn.LayerNorm(c), Attention(c, c, UNET_HEADS)
-        self.ln2, self.cross_attn = nn.LayerNorm(c), Attention(c, context_dim, UNET_HEADS)
+        self.ln1, self.self_attn = nn.LayerNorm(c), Attention(c, c, heads)
+        self.ln2, self.cross_attn = nn.LayerNorm(c), Attention(c, context_dim, heads)
         self.ln3, self.mlp = nn.LayerNorm(c), nn.Sequential(nn.Linear(c, c * 2), nn.GELU(), nn.Linear(c * 2, c))
 
     def forward(self, x, context):
@@ -164,9 +165,10 @@ class SpatialTransformer(nn.Module):
 class UNet(nn.Module):
     """Epsilon-predicting UNet with two resolutions (latent side and half of it)."""
 
-    def __init__(self, context_dim=TEXT_DIM, timestep_cond_dim=0):
+    def __init__(self, context_dim=TEXT_DIM, timestep_cond_dim=0, channels=UNET_CHANNELS, heads=UNET_HEADS):
         super().__init__()
-        c0, c1 = UNET_CHANNELS
+        self.channels, self.heads, self.context_dim, self.timestep_cond_dim = channels, heads, context_dim, timestep_cond_dim
+        c0, c1 = channels
         tdim = c0 * 4
         self.tdim = c0
         self.time = nn.Sequential(nn.Linear(c0, tdim), nn.SiLU(), nn.Linear(tdim, tdim))
@@ -174,16 +176,16 @@ class UNet(nn.Module):
         self.cond = nn.Linear(timestep_cond_dim, tdim, bias=False) if timestep_cond_dim else None
         self.inp = nn.Conv2d(LATENT_CHANNELS, c0, 3, padding=1)
         self.down1 = ResBlock(c0, c0, tdim)
-        self.att1 = SpatialTransformer(c0, context_dim)
+        self.att1 = SpatialTransformer(c0, context_dim, heads)
         self.downsample = nn.Conv2d(c0, c1, 3, stride=2, padding=1)
         self.down2 = ResBlock(c1, c1, tdim)
-        self.att2 = SpatialTransformer(c1, context_dim)
+        self.att2 = SpatialTransformer(c1, context_dim, heads)
         self.mid = ResBlock(c1, c1, tdim)
         self.up2 = ResBlock(c1 * 2, c1, tdim)
-        self.att3 = SpatialTransformer(c1, context_dim)
+        self.att3 = SpatialTransformer(c1, context_dim, heads)
         self.upsample = nn.Sequential(nn.Upsample(scale_factor=2.0, mode="nearest"), nn.Conv2d(c1, c0, 3, padding=1))
         self.up1 = ResBlock(c0 * 2, c0, tdim)
-        self.att4 = SpatialTransformer(c0, context_dim)
+        self.att4 = SpatialTransformer(c0, context_dim, heads)
         self.out = nn.Sequential(norm(c0), nn.SiLU(), nn.Conv2d(c0, LATENT_CHANNELS, 3, padding=1))
 
     def forward(self, sample, timestep, encoder_hidden_states, timestep_cond=None):
