@@ -26,12 +26,18 @@ function filesUnder(dir, suffix) {
   });
 }
 
+// Each webview page script src/webviews/<panel>/main.ts becomes dist/webviews/<panel>.js (browser, one file).
+const webviewPages = Object.fromEntries(
+  readdirSync('src/webviews').filter((name) => statSync(join('src/webviews', name, 'main.ts'), { throwIfNoEntry: false })).map((name) => [name, join('src/webviews', name, 'main.ts')]),
+);
+
 const builds = [
   { ...common, entryPoints: { extension: 'src/extension.ts', engine: 'src/engine/main.ts', cli: 'src/cli/main.ts' }, outdir: 'dist' },
   // Integration and e2e suites and benchmarks run inside VS Code / Node against the built dist/;
   // every package is external.
   { ...common, entryPoints: [...filesUnder('test/integration', '.ts'), ...filesUnder('test/e2e', '.ts')], outdir: 'out/test', outbase: 'test', packages: 'external' },
   { ...common, entryPoints: filesUnder('bench', '.ts'), outdir: 'out/bench', packages: 'external' },
+  { bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', sourcemap: true, logLevel: 'warning', entryPoints: webviewPages, outdir: 'dist/webviews' },
 ];
 
 if (watch) {

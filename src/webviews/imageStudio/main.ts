@@ -1,0 +1,196 @@
+// The Image Studio page: reads the form, asks the extension to generate, shows the denoising live and
+// keeps a gallery of this session's images. It only posts messages the extension validates again.
+import type { GalleryImage, HostMessage, ImageRequest, ImageStudioState, PanelMessage, SchedulerChoice } from '../../core/imageStudio/messages';
+import { byId, connectToHost } from '../shared/host';
+
+type Field = HTMLElement & { value: string; disabled: boolean };
+type Checkbox = HTMLElement & { checked: boolean };
+type ProgressBar = HTMLElement & { value: number; max: number };
+
+const host = connectToHost<PanelMessage, HostMessage>();
+const field = (id: string) => byId<Field>(id);
+const [prompt, negativePrompt, model, scheduler, size, steps, guidance, count, seed] = [
+  'prompt', 'negativePrompt', 'model', 'scheduler', 'size', 'steps', 'guidance', 'count', 'seed',
+].map(field);
+const randomSeed = byId<Checkbox>('randomSeed');
+const generateButton = field('generate');
+const cancelButton = field('cancel');
+const status = byId('status');
+const errorBox = byId('error');
+const progress = byId<ProgressBar>('progress');
+const preview = byId<HTMLImageElement>('preview');
+const gallery = byId<HTMLUListElement>('gallery');
+
+function applyDefaults(defaults: ImageStudioState['defaults']): void {
+  model.value = defaults.model;
+  scheduler.value = defaults.scheduler;
+  size.value = `${defaults.width}x${defaults.height}`;
+  steps.value = String(defaults.steps);
+  guidance.value = String(defaults.guidance);
+  count.value = String(defaults.count);
+}
+
+/** Numbers are sent as typed; the extension's validation explains anything out of range. */
+function readForm(): ImageRequest {
+  const [width, height] = size.value.split('x').map(Number);
+  return {
+    prompt: prompt.value.trim(),
+    negativePrompt: negativePrompt.value.trim(),
+    model: model.value.trim(),
+    steps: Number(steps.value),
+    guidance: Number(guidance.value),
+    seed: randomSeed.checked ? undefined : Number(seed.value),
+    width,
+    height,
+    scheduler: scheduler.value as SchedulerChoice,
+    count: Number(count.value),
+  };
+}
+
+function fillForm(request: ImageRequest): void {
+  prompt.value = request.prompt;
+  negativePrompt.value = request.negativePrompt;
+  model.value = request.model;
+  scheduler.value = request.scheduler;
+  size.value = `${request.width}x${request.height}`;
+  steps.value = String(request.steps);
+  guidance.value = String(request.guidance);
+  count.value = String(request.count);
+  randomSeed.checked = request.seed === undefined;
+  if (request.seed !== undefined) seed.value = String(request.seed);
+  seed.disabled = randomSeed.checked;
+}
+
+function setBusy(busy: boolean): void {
+  generateButton.disabled = busy;
+  cancelButton.disabled = !busy;
+}
+
+function showError(message: string): void {
+  errorBox.textContent = message;
+}
+
+function generate(): void {
+  showError('');
+  const request = readForm();
+  if (!request.prompt) {
+    showError('Type a prompt first: describe the image (for example "a red circle on a blue background").');
+    prompt.focus();
+    return;
+  }
+  setBusy(true);
+  status.textContent = 'Starting...';
+  progress.value = 0;
+  host.post({ type: 'generate', request });
+}
+
+function describe(image: GalleryImage): string {
+  const p = image.params;
+  return `seed ${p.seed} · ${p.steps} steps · guidance ${p.guidance} · ${p.scheduler} · ${p.width}x${p.height} · ${p.model} · ${image.device}, ${Math.round(image.totalMs)} ms`;
+}
+
+function addToGallery(image: GalleryImage): void {
+  const item = document.createElement('li');
+  item.className = 'card';
+  item.dataset.id = image.id;
+  const img = document.createElement('img');
+  img.className = 'pixelated';
+  img.src = `data:image/png;base64,${image.pngBase64}`;
+  img.alt = image.params.prompt;
+  const caption = document.createElement('div');
+  const title = document.createElement('strong');
+  title.textContent = image.params.prompt;
+  const details = document.createElement('div');
+  details.className = 'muted params';
+  details.textContent = describe(image);
+  if (image.params.negativePrompt) details.textContent += ` · not: ${image.params.negativePrompt}`;
+  caption.append(title, details);
+  const buttons = document.createElement('div');
+  buttons.className = 'actions';
+  const button = (label: string, icon: string, onClick: () => void) => {
+    const b = document.createElement('vscode-button');
+    b.setAttribute('secondary', '');
+    b.setAttribute('icon', icon);
+    b.textContent = label;
+    b.addEventListener('click', onClick);
+    return b;
+  };
+  buttons.append(
+    button('Save', 'save', () => host.post({ type: 'save', id: image.id })),
+    button('Copy Prompt', 'copy', () => host.post({ type: 'copyPrompt', id: image.id })),
+    button('Reuse', 'debug-restart', () => fillForm({ ...image.params, seed: image.params.seed, count: 1 })),
+  );
+  item.append(img, caption, buttons);
+  gallery.prepend(item);
+}
+
+host.onMessage((message) => {
+  switch (message.type) {
+    case 'defaults':
+      applyDefaults(message.request);
+      break;
+    case 'start':
+      fillForm(message.request);
+      generate();
+      break;
+    case 'started':
+      status.textContent = 'Loading the model...';
+      break;
+    case 'progress': {
+      const done = message.image * message.steps + message.step;
+      progress.max = message.steps * message.count;
+      progress.value = done;
+      status.textContent = `Step ${message.step}/${message.steps}${message.count > 1 ? ` · image ${message.image + 1}/${message.count}` : ''}`;
+      if (message.previewDataUrl) {
+        preview.src = message.previewDataUrl;
+        preview.hidden = false;
+      }
+      break;
+    }
+    case 'images':
+      for (const image of message.images) addToGallery(image);
+      if (message.images.length) {
+        const last = message.images[message.images.length - 1];
+        preview.src = `data:image/png;base64,${last.pngBase64}`;
+        preview.hidden = false;
+        // The seed is always shown, so a random result can be reproduced.
+        seed.value = String(message.images[0].params.seed);
+      }
+      break;
+    case 'finished':
+      setBusy(false);
+      status.textContent = { done: 'Done.', cancelled: 'Cancelled.', failed: 'Failed.' }[message.finishReason];
+      break;
+    case 'error':
+      setBusy(false);
+      showError(message.message);
+      break;
+    case 'rejected':
+      setBusy(false);
+      showError(`The extension refused a message from this panel: ${message.reason}`);
+      break;
+    case 'notice':
+      status.textContent = message.message;
+      break;
+  }
+});
+
+generateButton.addEventListener('click', generate);
+cancelButton.addEventListener('click', () => {
+  status.textContent = 'Cancelling...';
+  host.post({ type: 'cancel' });
+});
+randomSeed.addEventListener('change', () => {
+  seed.disabled = randomSeed.checked;
+});
+byId('form').addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !generateButton.disabled) {
+    event.preventDefault();
+    generate();
+  }
+});
+
+const state = host.initialState<ImageStudioState>();
+applyDefaults(state.defaults);
+for (const image of state.gallery) addToGallery(image);
+host.post({ type: 'ready' });

@@ -1,0 +1,26 @@
+import * as assert from 'node:assert/strict';
+import { decodeRgbPng, encodeRgbPng, withPngText } from '../../../src/core/image/png';
+
+describe('PNG with text metadata', () => {
+  const rgb = Uint8Array.from({ length: 4 * 3 * 3 }, (_, i) => (i * 37) % 256);
+
+  it('round-trips pixels and tEXt entries, including text outside Latin-1', () => {
+    const text = { prompt: 'a red circle, 猫 and é', seed: '4294967295', odd: 'a literal \\u{41} stays' };
+    const png = encodeRgbPng(rgb, 4, 3, text);
+    assert.deepEqual([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join(''), 'PNG');
+    const decoded = decodeRgbPng(png);
+    assert.equal(decoded.width, 4);
+    assert.equal(decoded.height, 3);
+    assert.deepEqual(decoded.rgb, rgb);
+    assert.deepEqual(decoded.text, text);
+  });
+
+  it('replaces the text of an existing PNG and keeps its pixels', () => {
+    const png = withPngText(encodeRgbPng(rgb, 4, 3, { old: 'x' }), { seed: '7' });
+    assert.deepEqual(decodeRgbPng(png), { width: 4, height: 3, rgb, text: { seed: '7' } });
+  });
+
+  it('refuses pixel data that does not match the size', () => {
+    assert.throws(() => encodeRgbPng(rgb, 5, 3), /36 bytes; a 5x3 image needs 45/);
+  });
+});
