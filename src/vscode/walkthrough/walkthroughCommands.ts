@@ -8,8 +8,8 @@ export const TRY_COMPLETION_COMMAND = 'genaiStudio.walkthrough.tryCompletion';
 export const SHOW_TRAINING_COMMAND = 'genaiStudio.walkthrough.showTraining';
 
 /** The sample opened by "Try Inline Completion"; `|` marks the cursor (a suffix follows, so FIM applies). */
-const COMPLETION_SAMPLE = `// GenAI Studio: a grey suggestion appears at the cursor. Tab accepts it, Esc dismisses it,
-// Alt+\\ asks again. This is an unsaved document: close it without saving when you are done.
+const COMPLETION_SAMPLE = `// Try inline completion (an unsaved sample: close it without saving when you are done).
+// A grey suggestion appears at the cursor: Tab accepts it, Esc dismisses it, Alt+\\ asks again.
 export interface Point {
   x: number;
   y: number;

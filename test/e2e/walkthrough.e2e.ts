@@ -1,0 +1,95 @@
+// End-to-end: the "Generative AI, step by step" walkthrough in the real workbench. A step completes
+// when its action runs (not when it is opened). Screenshots land in test-results/.
+import * as assert from 'node:assert/strict';
+import type { Locator } from 'playwright-core';
+import { useWorkbench } from './harness';
+
+const TITLE = 'Generative AI, step by step';
+
+describe('walkthrough "Generative AI, step by step" (e2e)', function () {
+  this.timeout(240_000);
+  const workbench = useWorkbench({ settings: { 'editor.inlineSuggest.enabled': true } });
+
+  const container = () => workbench().page.locator('.gettingStartedContainer');
+  /** The step's row (its title button); VS Code prefixes the step id with the walkthrough's. */
+  const step = (id: string): Locator => container().locator(`button.getting-started-step[data-step-id$="${id}"]`);
+  const isDone = async (id: string) => (await step(id).getAttribute('aria-checked')) === 'true';
+
+  /** Opens (or brings back) the walkthrough through the command: the Welcome tab may show its start page. */
+  async function openWalkthrough(): Promise<void> {
+    const { page } = workbench();
+    await workbench().runCommand('Welcome: Open Walkthrough...');
+    const quickInput = page.locator('.quick-input-widget');
+    await quickInput.locator('input.input').pressSequentially(TITLE, { delay: 10 });
+    await quickInput.locator('.quick-input-list .monaco-list-row', { hasText: TITLE }).first().click();
+    await container().locator('h2.category-title', { hasText: TITLE }).waitFor({ state: 'visible', timeout: 30_000 });
+    // The steps' slide is interactive once its buttons are enabled (the start page's slide disables them).
+    await container().locator('button.getting-started-step:not([disabled])').first().waitFor({ state: 'visible', timeout: 15_000 });
+  }
+
+  /** Selects a step (expanding its description) and clicks its action button. */
+  async function runStepAction(id: string, label: string): Promise<void> {
+    await step(id).click();
+    const action = step(id).locator('.step-description-container .monaco-button', { hasText: label });
+    await action.waitFor({ state: 'visible', timeout: 15_000 });
+    await action.click();
+  }
+
+  it('opens with every step listed and none completed', async () => {
+    await openWalkthrough();
+    const steps = container().locator('button.getting-started-step');
+    assert.equal(await steps.count(), 14);
+    for (const id of ['discriminativeVsGenerative', 'tryTextGeneration', 'responsibleUse']) assert.equal(await isDone(id), false, `${id} is not done yet`);
+    // Selecting a step shows its diagram but does not complete it.
+    await step('diffusionModels').click();
+    await container().locator('.getting-started-media iframe, .getting-started-media webview').first().waitFor({ state: 'attached', timeout: 15_000 });
+    await workbench().page.waitForTimeout(1500); // the diagram's webview paints
+    assert.equal(await isDone('diffusionModels'), false, 'opening a step does not complete it');
+    await workbench().screenshot('walkthrough-opened');
+  });
+
+  it('completes "Try text generation" when its action generates text', async () => {
+    const { page } = workbench();
+    await runStepAction('tryTextGeneration', 'Generate Text');
+    // The action asks for a prompt; running it is what completes the step.
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    // fill(), not typing: the walkthrough re-renders as the step completes and may take keystrokes.
+    await input.fill('function add(a, b) {');
+    await input.press('Enter');
+    await page.locator('.tabs-container .tab.active', { hasText: /Untitled/ }).waitFor({ state: 'visible', timeout: 60_000 });
+    await page.waitForFunction(
+      () => (document.querySelector('.editor-group-container.active .monaco-editor .view-lines')?.textContent ?? '').trim().length > 0,
+      undefined,
+      { timeout: 60_000 },
+    );
+    await workbench().screenshot('walkthrough-text-generated');
+    await openWalkthrough();
+    await step('tryTextGeneration').locator('.codicon.complete').waitFor({ state: 'visible', timeout: 15_000 });
+    assert.equal(await isDone('tryTextGeneration'), true);
+    assert.equal(await isDone('tryInlineCompletion'), false, 'other steps stay open');
+    await workbench().screenshot('walkthrough-step-completed');
+  });
+
+  it('completes "Try inline completion" only once a suggestion is accepted', async () => {
+    const { page } = workbench();
+    await openWalkthrough();
+    await runStepAction('tryInlineCompletion', 'Try Inline Completion');
+    // The action opens an unsaved sample with the cursor inside a function and asks for a suggestion.
+    await page.locator('.tabs-container .tab.active', { hasText: /Untitled/ }).waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match(await workbench().activeEditorText(), /export function distance/);
+    const sampleTab = page.locator('.tabs-container .tab', { hasText: (await page.locator('.tabs-container .tab.active .label-name').innerText()).trim() });
+    const ghost = page.locator('.ghost-text-decoration, .ghost-text-decoration-preview, .ghost-text').first();
+    await ghost.waitFor({ state: 'visible', timeout: 60_000 });
+    await workbench().screenshot('walkthrough-completion-suggested');
+    await openWalkthrough();
+    assert.equal(await isDone('tryInlineCompletion'), false, 'showing a suggestion does not complete the step');
+    await sampleTab.click();
+    await workbench().runCommand('GenAI Studio: Suggest Completion Now');
+    await ghost.waitFor({ state: 'visible', timeout: 60_000 });
+    await page.keyboard.press('Tab');
+    await openWalkthrough();
+    await step('tryInlineCompletion').locator('.codicon.complete').waitFor({ state: 'visible', timeout: 15_000 });
+    await workbench().screenshot('walkthrough-completion-accepted');
+  });
+});
