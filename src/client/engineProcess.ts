@@ -19,6 +19,9 @@ import {
   type GenerateResult,
   type GenerateTextParams,
   type GenerateTextResult,
+  type ImageParams,
+  type ImageProgress,
+  type ImageResult,
   type IndexProgress,
   type IndexSummary,
   type IndexUpdateParams,
@@ -53,12 +56,14 @@ export class EngineProcess {
   private readonly chunkEmitter = new Emitter<{ jobId: string; text: string }>();
   private readonly stateEmitter = new Emitter<EngineState>();
   private readonly indexProgressEmitter = new Emitter<IndexProgress>();
+  private readonly imageProgressEmitter = new Emitter<ImageProgress>();
   readonly onStatus: Event<ModelStatus> = this.statusEmitter.event;
   readonly onDownload: Event<DownloadProgress> = this.downloadEmitter.event;
   readonly onLog: Event<LogEntry> = this.logEmitter.event;
   readonly onChunk: Event<{ jobId: string; text: string }> = this.chunkEmitter.event;
   readonly onState: Event<EngineState> = this.stateEmitter.event;
   readonly onIndexProgress: Event<IndexProgress> = this.indexProgressEmitter.event;
+  readonly onImageProgress: Event<ImageProgress> = this.imageProgressEmitter.event;
 
   private child: ChildProcess | undefined;
   private connection: Promise<MessageConnection> | undefined;
@@ -144,6 +149,16 @@ export class EngineProcess {
     return this.streaming(params.jobId, onText, () => this.request((c) => c.sendRequest(Requests.ask, params, token ?? CancellationToken.None)));
   }
 
+  /** Text to image; the job's steps and previews go to `onProgress`; cancelling `token` stops it within one step. */
+  async generateImage(params: ImageParams, onProgress?: (progress: ImageProgress) => void, token?: CancellationToken): Promise<ImageResult> {
+    const subscription = onProgress ? this.onImageProgress((p) => p.jobId === params.jobId && onProgress(p)) : undefined;
+    try {
+      return await this.request((c) => c.sendRequest(Requests.generateImage, params, token ?? CancellationToken.None));
+    } finally {
+      subscription?.dispose();
+    }
+  }
+
   /** Forwards the job's streamed chunks to `onText` while `send` runs. */
   private async streaming<T>(jobId: string, onText: ((text: string) => void) | undefined, send: () => Promise<T>): Promise<T> {
     const subscription = onText ? this.onChunk((chunk) => chunk.jobId === jobId && onText(chunk.text)) : undefined;
@@ -171,7 +186,7 @@ export class EngineProcess {
       await exited;
       clearTimeout(forced);
     }
-    for (const emitter of [this.statusEmitter, this.downloadEmitter, this.logEmitter, this.chunkEmitter, this.stateEmitter, this.indexProgressEmitter]) emitter.dispose();
+    for (const emitter of [this.statusEmitter, this.downloadEmitter, this.logEmitter, this.chunkEmitter, this.stateEmitter, this.indexProgressEmitter, this.imageProgressEmitter]) emitter.dispose();
   }
 
   private async request<T>(send: (connection: MessageConnection) => Promise<T>): Promise<T> {
@@ -220,6 +235,7 @@ export class EngineProcess {
     connection.onNotification(Notifications.log, (l) => this.logEmitter.fire(l));
     connection.onNotification(Notifications.generateChunk, (c) => this.chunkEmitter.fire(c));
     connection.onNotification(Notifications.indexProgress, (p) => this.indexProgressEmitter.fire(p));
+    connection.onNotification(Notifications.imageProgress, (p) => this.imageProgressEmitter.fire(p));
     child.once('exit', () => this.onExit(child, connection));
     child.once('error', (error) => this.logEmitter.fire({ level: 'error', message: `Could not start the engine: ${error.message}` }));
     connection.listen();

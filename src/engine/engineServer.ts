@@ -12,17 +12,21 @@ import {
   type GenerateParams,
   type JobPriority,
   type GenerateResult,
+  type ImageParams,
+  type ImageResult,
   type LogEntry,
 } from '../protocol';
 import { CausalLMLoader, type CausalLM } from './causalLM';
 import { completeCode } from './codeCompletion';
 import { checkDevices } from './deviceCheck';
+import { DiffusionLoader } from './diffusion/diffusionModel';
+import { generateImages } from './diffusion/imagePipeline';
 import { generateFromPrompt } from './generation/textFromPrompt';
 import { answerQuestion } from './retrieval/answer';
 import { RetrievalService } from './retrieval/retrievalService';
 import { DeviceSelector } from './devices';
 import { EngineError } from './errors';
-import { ModelManager } from './modelManager';
+import { ModelManager, type LoadedModel, type ModelLoader } from './modelManager';
 import { listShippedModelNames } from './modelSource';
 import { generate } from './textGenerator';
 import { loadTransformers, onDownloadProgress } from './transformers';
@@ -31,6 +35,7 @@ export class EngineServer {
   readonly models: ModelManager;
   private readonly scheduler = new JobScheduler();
   private readonly causalLM = new CausalLMLoader(loadTransformers);
+  private readonly diffusion = new DiffusionLoader(loadTransformers);
   private readonly devices: DeviceSelector;
   private readonly started = Date.now();
   private readonly retrieval = new RetrievalService(
@@ -116,6 +121,7 @@ export class EngineServer {
         }));
       }),
     );
+    c.onRequest(Requests.generateImage, (params, token) => guard(() => this.generateImage(params, token)));
     c.onRequest(Requests.complete, (params, token) =>
       guard(() => {
         const arrived = performance.now();
@@ -128,15 +134,34 @@ export class EngineServer {
     );
   }
 
-  /** Runs `work` on the model through the scheduler; the request's cancellation aborts it. */
-  private async run<R>(ref: string, priority: JobPriority, token: CancellationToken, work: (model: CausalLM & DeviceChoice, signal: AbortSignal) => Promise<R>): Promise<R> {
+  /** Runs `work` on the causal LM through the scheduler; the request's cancellation aborts it. */
+  private run<R>(ref: string, priority: JobPriority, token: CancellationToken, work: (model: CausalLM & DeviceChoice, signal: AbortSignal) => Promise<R>): Promise<R> {
+    return this.runWith(this.causalLM, ref, priority, token, work);
+  }
+
+  private async runWith<T extends LoadedModel, R>(
+    loader: ModelLoader<T>,
+    ref: string,
+    priority: JobPriority,
+    token: CancellationToken,
+    work: (model: T & DeviceChoice, signal: AbortSignal) => Promise<R>,
+  ): Promise<R> {
     const abort = new AbortController();
     const subscription = token.onCancellationRequested(() => abort.abort());
     try {
-      return await this.models.use(ref, this.causalLM, (model) => this.scheduler.schedule(priority, (signal) => work(model, signal), abort.signal));
+      return await this.models.use(ref, loader, (model) => this.scheduler.schedule(priority, (signal) => work(model, signal), abort.signal));
     } finally {
       subscription.dispose();
     }
+  }
+
+  /** Images run in the background so completions go first; progress and previews go out as `image/progress`. */
+  private generateImage(params: ImageParams, token: CancellationToken): Promise<ImageResult> {
+    const arrived = performance.now();
+    return this.runWith(this.diffusion, params.model, 'background', token, async (model, signal) => ({
+      ...(await generateImages(model, params, signal, (progress) => void this.connection.sendNotification(Notifications.imageProgress, progress), arrived)),
+      device: model.device,
+    }));
   }
 
   /** Streams a job's text as `engine/generateChunk` notifications. */

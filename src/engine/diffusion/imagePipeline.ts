@@ -1,0 +1,177 @@
+// Text to image on a loaded DiffusionModel: prompt embeddings, the denoising loop (classifier-free
+// guidance as one batch of two, LCM's guidance embedding), VAE decode and PNG encoding, with
+// progress, previews and cancellation between steps.
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import * as ort from 'onnxruntime-node';
+import { combineGuidance, guidanceEmbedding } from '../../core/diffusion/guidance';
+import { GaussianNoise, randomSeed } from '../../core/diffusion/noise';
+import { ImageParamsError, checkPromptLength, resolveImageParams } from '../../core/diffusion/params';
+import { decodedToRgb, unscaleLatents } from '../../core/diffusion/pixels';
+import { SchedulerConfigError, createScheduler } from '../../core/diffusion/schedulers';
+import { usesClassifierFreeGuidance } from '../../core/diffusion/variant';
+import { encodeRgbPng } from '../../core/image/png';
+import { EngineErrorCode, type EncodedImage, type GeneratedImage, type ImageParams, type ImageProgress, type ImageResult, type ResolvedImageParams } from '../../protocol';
+import { EngineError } from '../errors';
+import { padIds } from './clipTokenizer';
+import type { Component, DiffusionModel } from './diffusionModel';
+
+type Feeds = Record<string, ort.Tensor>;
+
+/** Times every session.run, so the overhead of everything else can be measured. */
+class TimedRunner {
+  sessionRunMs = 0;
+
+  async run(component: Component, feeds: Feeds): Promise<ort.Tensor> {
+    const started = performance.now();
+    const outputs = await component.session.run(feeds, [component.output]);
+    this.sessionRunMs += performance.now() - started;
+    return outputs[component.output];
+  }
+}
+
+export async function generateImages(
+  model: DiffusionModel,
+  params: ImageParams,
+  signal: AbortSignal,
+  progress: (progress: ImageProgress) => void,
+  arrivedMs = performance.now(),
+): Promise<Omit<ImageResult, 'device'>> {
+  const resolved = resolve(model, params);
+  const runner = new TimedRunner();
+  const cfg = usesClassifierFreeGuidance(model.variant, resolved.guidance);
+  const embeddings = await encodePrompts(model, runner, resolved, cfg);
+  const stepMs: number[] = [];
+  const images: GeneratedImage[] = [];
+  let cancelled = false;
+  for (let image = 0; image < resolved.count && !cancelled; image++) {
+    const seed = resolved.seed + image;
+    const latents = await denoise(model, runner, resolved, { embeddings, cfg, seed, signal, stepMs }, (step, preview) =>
+      progress({ jobId: params.jobId, image, step, steps: resolved.steps, preview }),
+      params.previewEvery ?? 0,
+    );
+    if (!latents) {
+      cancelled = true;
+      break;
+    }
+    images.push({ ...(await decodeImage(model, runner, latents, resolved.width, resolved.height)), seed });
+  }
+  return {
+    images,
+    params: resolved,
+    variant: model.variant,
+    finishReason: cancelled ? 'cancelled' : 'done',
+    totalMs: performance.now() - arrivedMs,
+    msPerStep: stepMs.length ? [...stepMs].sort((a, b) => a - b)[Math.floor((stepMs.length - 1) / 2)] : 0,
+    sessionRunMs: runner.sessionRunMs,
+  };
+}
+
+function resolve(model: DiffusionModel, params: ImageParams): ResolvedImageParams {
+  try {
+    const resolved = resolveImageParams(params, model, randomSeed);
+    createScheduler(resolved.scheduler, model.schedulerConfig, resolved.steps);
+    return resolved;
+  } catch (error) {
+    if (error instanceof ImageParamsError || error instanceof SchedulerConfigError) throw new EngineError(EngineErrorCode.BadRequest, error.message);
+    throw error;
+  }
+}
+
+/** [negative, prompt] hidden states as one batch of two with guidance; the prompt's alone without. */
+async function encodePrompts(model: DiffusionModel, runner: TimedRunner, params: ResolvedImageParams, cfg: boolean): Promise<ort.Tensor> {
+  const texts: [string, 'prompt' | 'negative prompt'][] = cfg ? [[params.negativePrompt, 'negative prompt'], [params.prompt, 'prompt']] : [[params.prompt, 'prompt']];
+  const ids = texts.flatMap(([text, which]) => {
+    const encoded = model.tokenizer.encode(text);
+    try {
+      checkPromptLength(which, encoded.length, model.tokenizer.maxLength);
+    } catch (error) {
+      throw new EngineError(EngineErrorCode.BadRequest, (error as Error).message);
+    }
+    return padIds(model.tokenizer, encoded);
+  });
+  const dims = [texts.length, model.tokenizer.maxLength];
+  const input = model.textEncoder.inputs.get('input_ids')!;
+  const tensor = input.type === 'int32' ? new ort.Tensor('int32', Int32Array.from(ids), dims) : new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), dims);
+  return runner.run(model.textEncoder, { input_ids: tensor });
+}
+
+interface DenoiseContext {
+  embeddings: ort.Tensor;
+  cfg: boolean;
+  seed: number;
+  signal: AbortSignal;
+  /** Each step's time (scheduler and UNet) is appended. */
+  stepMs: number[];
+}
+
+/** The final latents, or undefined when cancelled. */
+async function denoise(
+  model: DiffusionModel,
+  runner: TimedRunner,
+  params: ResolvedImageParams,
+  context: DenoiseContext,
+  onStep: (step: number, preview?: EncodedImage) => void,
+  previewEvery: number,
+): Promise<Float64Array | undefined> {
+  const scheduler = createScheduler(params.scheduler, model.schedulerConfig, params.steps);
+  const noise = new GaussianNoise(context.seed);
+  const shape = [model.latentChannels, params.height / model.vaeFactor, params.width / model.vaeFactor];
+  const size = shape[0] * shape[1] * shape[2];
+  let latents: Float64Array = noise.gaussian(size).map((v) => v * scheduler.initNoiseSigma);
+  const batch = context.cfg ? 2 : 1;
+  const sample = new Float32Array(batch * size);
+  const timeCond = model.timeCondDim > 0 ? guidanceEmbedding(params.guidance, model.timeCondDim) : undefined;
+  for (let i = 0; i < scheduler.timesteps.length; i++) {
+    // Let a cancel request (and other messages) in between steps.
+    await yieldToEventLoop();
+    if (context.signal.aborted) return undefined;
+    const started = performance.now();
+    const input = scheduler.scaleModelInput(latents, i);
+    for (let b = 0; b < batch; b++) sample.set(input, b * size);
+    const feeds: Feeds = {
+      sample: new ort.Tensor('float32', sample, [batch, ...shape]),
+      timestep: timestepTensor(model, scheduler.timesteps[i], batch),
+      encoder_hidden_states: context.embeddings,
+    };
+    if (timeCond) feeds.timestep_cond = new ort.Tensor('float32', repeat(timeCond, batch), [batch, timeCond.length]);
+    const out = (await runner.run(model.unet, feeds)).data as Float32Array;
+    const eps = context.cfg ? combineGuidance(out, params.guidance) : out;
+    const { prevSample, denoised } = scheduler.step(eps, i, latents, noise);
+    latents = prevSample;
+    context.stepMs.push(performance.now() - started);
+    const step = i + 1;
+    const wantPreview = previewEvery > 0 && step % previewEvery === 0 && step < scheduler.timesteps.length;
+    onStep(step, wantPreview ? await decodeImage(model, runner, denoised, params.width, params.height) : undefined);
+  }
+  return latents;
+}
+
+/** The timestep as the UNet declares it: int64 or float, shape [batch], [1] or a scalar. */
+function timestepTensor(model: DiffusionModel, t: number, batch: number): ort.Tensor {
+  const meta = model.unet.inputs.get('timestep')!;
+  const dims = meta.shape.length === 0 ? [] : meta.shape[0] === 1 ? [1] : [batch];
+  const n = dims.length === 0 ? 1 : dims[0];
+  switch (meta.type) {
+    case 'int64':
+      return new ort.Tensor('int64', new BigInt64Array(n).fill(BigInt(Math.round(t))), dims);
+    case 'int32':
+      return new ort.Tensor('int32', new Int32Array(n).fill(Math.round(t)), dims);
+    case 'float32':
+      return new ort.Tensor('float32', new Float32Array(n).fill(t), dims);
+    default:
+      throw new EngineError(EngineErrorCode.ModelInvalid, `The UNet's timestep is ${meta.type}; GenAI Studio feeds int64, int32 or float32 timesteps. Re-export the UNet with one of those.`);
+  }
+}
+
+function repeat(values: Float32Array, times: number): Float32Array {
+  const out = new Float32Array(values.length * times);
+  for (let t = 0; t < times; t++) out.set(values, t * values.length);
+  return out;
+}
+
+async function decodeImage(model: DiffusionModel, runner: TimedRunner, latents: Float64Array, width: number, height: number): Promise<EncodedImage> {
+  const dims = [1, model.latentChannels, height / model.vaeFactor, width / model.vaeFactor];
+  const decoded = await runner.run(model.vaeDecoder, { latent_sample: new ort.Tensor('float32', unscaleLatents(latents, model.scalingFactor), dims) });
+  const png = encodeRgbPng(decodedToRgb(decoded.data as Float32Array, width, height), width, height);
+  return { width, height, pngBase64: Buffer.from(png).toString('base64') };
+}
