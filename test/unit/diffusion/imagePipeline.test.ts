@@ -1,0 +1,208 @@
+// The diffusion pipeline on the shipped model, through the real engine process and ONNX Runtime.
+import assert from 'node:assert/strict';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc';
+import { EngineProcess } from '../../../src/client/engineProcess';
+import { decodeRgbPng } from '../../../src/core/image/png';
+import { EngineErrorCode, type ImageParams, type ImageProgress, type ImageResult } from '../../../src/protocol';
+import { CODE_MODEL_DIR, DIST_ENGINE, REPO_ROOT, SHIPPED_MODELS, cleanTemps, settings, tempDir } from '../support/builders';
+
+const MODEL = 'genai-image-tiny';
+const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'diffusion');
+
+/** The palette the shipped model was trained on (tools/image-model/shapes.py). */
+const PALETTE: Record<string, [number, number, number]> = {
+  red: [220, 40, 40], green: [40, 170, 60], blue: [40, 80, 220], yellow: [240, 220, 40], orange: [245, 140, 20],
+  purple: [140, 50, 180], pink: [245, 130, 190], white: [245, 245, 245], black: [20, 20, 20], cyan: [40, 210, 220],
+};
+
+function nearestColour(r: number, g: number, b: number): string {
+  let best = '';
+  let bestDistance = Infinity;
+  for (const [name, [pr, pg, pb]] of Object.entries(PALETTE)) {
+    const d = (r - pr) ** 2 + (g - pg) ** 2 + (b - pb) ** 2;
+    if (d < bestDistance) [best, bestDistance] = [name, d];
+  }
+  return best;
+}
+
+function mostCommon(labels: string[]): string {
+  const counts = new Map<string, number>();
+  for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1])[0][0];
+}
+
+/** Background: the most common palette colour on the border; shape: the most common other colour. */
+function measureColours(pngBase64: string): { background: string; shape: string } {
+  const image = decodeRgbPng(Buffer.from(pngBase64, 'base64'));
+  const labels: string[] = [];
+  for (let p = 0; p < image.width * image.height; p++) labels.push(nearestColour(image.rgb[3 * p], image.rgb[3 * p + 1], image.rgb[3 * p + 2]));
+  const border = labels.filter((_, p) => {
+    const x = p % image.width;
+    const y = Math.floor(p / image.width);
+    return x === 0 || y === 0 || x === image.width - 1 || y === image.height - 1;
+  });
+  const background = mostCommon(border);
+  return { background, shape: mostCommon(labels.filter((l) => l !== background).concat(['(none)'])) };
+}
+
+async function engineError(promise: Promise<unknown>): Promise<ResponseError<unknown>> {
+  const error = await promise.then(
+    () => assert.fail('the request should fail'),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof ResponseError, `expected a ResponseError, got ${String(error)}`);
+  return error;
+}
+
+describe('image generation through the engine (shipped genai-image-tiny, real ONNX Runtime)', function () {
+  this.timeout(120_000);
+  let engine: EngineProcess;
+  const request = (extra: Partial<ImageParams> = {}): ImageParams => ({ jobId: `job-${Math.random()}`, model: MODEL, prompt: 'large red circle on a blue background', seed: 1, ...extra });
+  const generate = (extra: Partial<ImageParams> = {}, onProgress?: (p: ImageProgress) => void) => engine.generateImage(request(extra), onProgress);
+
+  before(() => {
+    engine = new EngineProcess({ enginePath: DIST_ENGINE, settings: settings({ shippedModelsDir: SHIPPED_MODELS }) });
+  });
+  after(async () => {
+    await engine.dispose();
+    cleanTemps();
+  });
+
+  it('the shape and the background have the colours the prompt names (measured from the pixels)', async () => {
+    const cases = [
+      ['red', 'blue'], ['yellow', 'purple'], ['green', 'white'], ['white', 'black'], ['blue', 'yellow'], ['orange', 'cyan'],
+    ] as const;
+    const measured: string[] = [];
+    let backgrounds = 0;
+    let shapes = 0;
+    for (const [colour, background] of cases) {
+      const result = await generate({ prompt: `large ${colour} circle on a ${background} background`, steps: 20, guidance: 4 });
+      const found = measureColours(result.images[0].pngBase64);
+      measured.push(`${colour} on ${background}: measured ${found.shape} on ${found.background}`);
+      if (found.background === background) backgrounds++;
+      if (found.shape === colour) shapes++;
+    }
+    // The model card measures 98% right backgrounds and 75% right shape colours (early snapshot).
+    assert.equal(backgrounds, cases.length, measured.join('; '));
+    assert.ok(shapes >= cases.length - 1, measured.join('; '));
+  });
+
+  it('reports what it used, with timings, steps and previews', async () => {
+    const progress: ImageProgress[] = [];
+    const result = await generate({ steps: 12, previewEvery: 4 }, (p) => progress.push(p));
+    assert.equal(result.finishReason, 'done');
+    assert.equal(result.variant, 'sd');
+    assert.equal(result.device, 'cpu');
+    assert.deepEqual(
+      { ...result.params, seed: 1 },
+      { model: MODEL, prompt: 'large red circle on a blue background', negativePrompt: '', steps: 12, guidance: 4, seed: 1, width: 32, height: 32, scheduler: 'ddim', count: 1 },
+    );
+    assert.deepEqual(progress.map((p) => p.step), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    assert.deepEqual(progress.filter((p) => p.preview).map((p) => p.step), [4, 8], 'a preview every 4 steps, none at the end (the result is the image)');
+    const preview = decodeRgbPng(Buffer.from(progress[7].preview!.pngBase64, 'base64'));
+    assert.equal(preview.width, 32);
+    assert.ok(result.sessionRunMs > 0 && result.sessionRunMs <= result.totalMs, `session.run ${result.sessionRunMs} of ${result.totalMs} ms`);
+    assert.ok(result.msPerStep > 0);
+  });
+
+  it('the same seed gives a byte-identical image, another seed another image; image i of a batch uses seed + i', async () => {
+    const a = await generate({ seed: 42, steps: 10, scheduler: 'euler-ancestral' });
+    const b = await generate({ seed: 42, steps: 10, scheduler: 'euler-ancestral' });
+    assert.equal(a.images[0].pngBase64, b.images[0].pngBase64);
+    const batch = await generate({ seed: 42, steps: 10, scheduler: 'euler-ancestral', count: 2 });
+    assert.deepEqual(batch.images.map((i) => i.seed), [42, 43]);
+    assert.equal(batch.images[0].pngBase64, a.images[0].pngBase64);
+    const other = await generate({ seed: 43, steps: 10, scheduler: 'euler-ancestral' });
+    assert.notEqual(other.images[0].pngBase64, a.images[0].pngBase64);
+    assert.equal(batch.images[1].pngBase64, other.images[0].pngBase64);
+    const random = await generate({ seed: undefined, steps: 2 });
+    assert.ok(Number.isInteger(random.params.seed), 'a random seed is reported back');
+  });
+
+  it('a negative prompt changes the image', async () => {
+    const plain = await generate({ seed: 5, steps: 10 });
+    const negative = await generate({ seed: 5, steps: 10, negativePrompt: 'red' });
+    assert.notEqual(plain.images[0].pngBase64, negative.images[0].pngBase64);
+  });
+
+  it('a cancel stops the loop within one step', async () => {
+    // A larger image makes each step long next to the time the cancel takes to cross the process boundary.
+    const cancel = new CancellationTokenSource();
+    let afterCancel = 0;
+    let cancelledAt = 0;
+    const result: ImageResult = await engine.generateImage(
+      request({ steps: 150, width: 256, height: 256 }),
+      (p) => {
+        if (cancelledAt) afterCancel++;
+        else if (p.step === 3) {
+          cancelledAt = p.step;
+          cancel.cancel();
+        }
+      },
+      cancel.token,
+    );
+    assert.equal(result.finishReason, 'cancelled');
+    assert.equal(result.images.length, 0);
+    assert.ok(afterCancel <= 1, `${afterCancel} steps ran after the cancel`);
+    const next = await generate({ steps: 2 });
+    assert.equal(next.finishReason, 'done', 'the engine keeps working');
+  });
+
+  it('bad parameters are clear errors, and the engine keeps working', async () => {
+    const cases: [Partial<ImageParams>, RegExp][] = [
+      [{ steps: 0 }, /Steps must be a whole number from 1 to 150; got 0/],
+      [{ steps: 10000 }, /from 1 to 150; got 10000/],
+      [{ width: 33 }, /width 33 is not a multiple of 8 .*use 32 or 40/],
+      [{ scheduler: 'dpm++' as never }, /Unknown scheduler "dpm\+\+"/],
+      [{ prompt: 'red '.repeat(40) }, /prompt is too long: 40 tokens, and this model's text encoder takes at most 30/],
+      [{ negativePrompt: 'blue '.repeat(40) }, /negative prompt is too long/],
+    ];
+    for (const [params, message] of cases) {
+      const error = await engineError(generate(params));
+      assert.equal(error.code, EngineErrorCode.BadRequest);
+      assert.match(error.message, message);
+    }
+    assert.equal((await generate({ steps: 2 })).finishReason, 'done');
+  });
+
+  it('broken model folders are clear errors', async () => {
+    const copy = () => {
+      const dir = join(tempDir('genai-image-'), MODEL);
+      cpSync(join(SHIPPED_MODELS, MODEL), dir, { recursive: true });
+      return dir;
+    };
+    const missingUnet = copy();
+    rmSync(join(missingUnet, 'unet', 'model.onnx'));
+    let error = await engineError(generate({ model: missingUnet }));
+    assert.equal(error.code, EngineErrorCode.ModelInvalid);
+    assert.match(error.message, /The UNet is missing: .*unet\/model\.onnx does not exist/);
+
+    error = await engineError(generate({ model: CODE_MODEL_DIR }));
+    assert.equal(error.code, EngineErrorCode.ModelInvalid);
+    assert.match(error.message, /is not a diffusion model: model_index\.json is missing\. It looks like a text model/);
+
+    const corrupt = copy();
+    writeFileSync(join(corrupt, 'unet', 'model.onnx'), Buffer.from('not a protobuf'.repeat(50)));
+    error = await engineError(generate({ model: corrupt }));
+    assert.equal(error.code, EngineErrorCode.ModelInvalid);
+    assert.match(error.message, /unet\/model\.onnx .* corrupt or incomplete.*Re-export/);
+
+    error = await engineError(generate({ model: '/nonexistent/sd-model' }));
+    assert.equal(error.code, EngineErrorCode.ModelNotFound);
+    assert.equal((await generate({ steps: 2 })).finishReason, 'done', 'the engine keeps working');
+  });
+
+  it('detects sd-turbo and LCM folders and runs them with their own defaults (timestep_cond for LCM)', async () => {
+    const turbo = await generate({ model: join(FIXTURES, 'turbo-tiny'), seed: 3 });
+    assert.equal(turbo.variant, 'sd-turbo');
+    assert.deepEqual([turbo.params.scheduler, turbo.params.steps, turbo.params.guidance], ['euler', 4, 0]);
+    const lcm = await generate({ model: join(FIXTURES, 'lcm-tiny'), seed: 3 });
+    assert.equal(lcm.variant, 'lcm');
+    assert.deepEqual([lcm.params.scheduler, lcm.params.steps], ['lcm', 4]);
+    assert.equal(lcm.images.length, 1);
+    const again = await generate({ model: join(FIXTURES, 'lcm-tiny'), seed: 3 });
+    assert.equal(again.images[0].pngBase64, lcm.images[0].pngBase64, 'LCM noise is seeded too');
+  });
+});
