@@ -1,6 +1,8 @@
 // End-to-end: the "Generative AI, step by step" walkthrough in the real workbench. A step completes
 // when its action runs (not when it is opened). Screenshots land in test-results/.
 import * as assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { useWorkbench } from './harness';
 
@@ -46,6 +48,50 @@ describe('walkthrough "Generative AI, step by step" (e2e)', function () {
     await workbench().page.waitForTimeout(1500); // the diagram's webview paints
     assert.equal(await isDone('diffusionModels'), false, 'opening a step does not complete it');
     await workbench().screenshot('walkthrough-opened');
+  });
+
+  it('draws the diagrams in the colours of the light, dark and high contrast themes', async () => {
+    const { page } = workbench();
+    // The SVG is inlined in a webview frame; compare its label colour with the theme's foreground there.
+    async function diagramColours(): Promise<{ label: string; foreground: string }> {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        for (const frame of page.frames()) {
+          const colours = await frame
+            .evaluate(() => {
+              const label = document.querySelector('svg text');
+              if (!label) return null;
+              const probe = document.createElement('span');
+              probe.style.color = 'var(--vscode-foreground)';
+              document.body.appendChild(probe);
+              const foreground = getComputedStyle(probe).color;
+              probe.remove();
+              return { label: getComputedStyle(label).fill, foreground };
+            })
+            .catch(() => null);
+          if (colours) return colours;
+        }
+        if (Date.now() > deadline) throw new Error('no diagram frame with an <svg> found');
+        await page.waitForTimeout(250);
+      }
+    }
+    const seen = new Set<string>();
+    for (const theme of ['Default Light Modern', 'Default Dark Modern', 'Default High Contrast']) {
+      for (const scope of ['User', 'Machine']) {
+        const file = join(workbench().runDir, 'data', scope, 'settings.json');
+        writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), 'workbench.colorTheme': theme }, null, 2));
+      }
+      const themeClass = theme.includes('Dark') ? 'vs-dark' : theme.includes('High') ? 'hc-black' : 'vs';
+      await page.locator(`.monaco-workbench.${themeClass}`).waitFor({ state: 'attached', timeout: 20_000 });
+      await openWalkthrough();
+      await step('variationalAutoencoders').click();
+      await page.waitForTimeout(1500); // the diagram's webview repaints in the new theme
+      const { label, foreground } = await diagramColours();
+      assert.equal(label, foreground, `${theme}: diagram labels use the theme's foreground`);
+      seen.add(label);
+      await workbench().screenshot(`walkthrough-${theme.replace(/\W+/g, '-').toLowerCase()}`);
+    }
+    assert.equal(seen.size, 3, `each theme gives its own label colour: ${[...seen].join(', ')}`);
   });
 
   it('completes "Try text generation" when its action generates text', async () => {
