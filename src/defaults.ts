@@ -11,6 +11,9 @@ export const DEFAULTS = {
   offline: false,
 };
 
+/** The shipped text-to-image model: the image command's and the Image Studio's default. */
+export const IMAGE_MODEL = 'genai-image-tiny';
+
 export const COMPLETION_DEFAULTS = {
   maxTokens: 64,
   promptTokens: 1024,

@@ -1,16 +1,18 @@
 // `genai-studio`: drives the same engine as the extension, from scripts and benchmarks.
 import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
-import { DEFAULTS } from '../defaults';
+import { DEFAULTS, IMAGE_MODEL } from '../defaults';
 import { ASK_DEFAULTS, SHIPPED_MODEL_NOTE, TEXT_DEFAULTS } from '../core/generation/defaults';
+import { withPngText } from '../core/image/png';
+import { pngMetadata } from '../core/imageStudio/messages';
 import { passageLabel } from '../core/retrieval';
 import { builtinTemplate, fillTemplate, parseTemplate, type PromptTemplate } from '../core/templates';
 import { EngineProcess } from '../client/engineProcess';
-import { DEVICE_SETTINGS, type AskParams, type DeviceSetting, type EngineSettings } from '../protocol';
+import { DEVICE_SETTINGS, SCHEDULERS, type AskParams, type DeviceSetting, type EngineSettings, type SchedulerName } from '../protocol';
 
 const USAGE = `Usage:
   genai-studio models [--json]
@@ -23,6 +25,10 @@ const USAGE = `Usage:
   genai-studio ask --workspace DIR --question Q [--model M] [--sources N] [--exclude GLOB]... [--max-file-kb K]
                    [--index-dir DIR] [--max-tokens N] [--json]
                    the retrieved sources in rank order (path, lines, score), then the answer
+  genai-studio image --prompt P [--negative N] [--steps S] [--guidance G] [--seed K] [--scheduler X]
+                   [--model M] [--width W --height H] --out FILE.png
+                   X: auto, ${SCHEDULERS.join(', ')}; the PNG keeps the parameters in its text chunks;
+                   prints the seed (random unless given) and the timings. Default model ${IMAGE_MODEL}.
 
 Common options:
   --device auto|cpu|cuda|dml|coreml|webgpu   (default auto)
@@ -53,6 +59,13 @@ const OPTIONS = {
   exclude: { type: 'string', multiple: true },
   'max-file-kb': { type: 'string' },
   'index-dir': { type: 'string' },
+  negative: { type: 'string' },
+  steps: { type: 'string' },
+  guidance: { type: 'string' },
+  scheduler: { type: 'string' },
+  width: { type: 'string' },
+  height: { type: 'string' },
+  out: { type: 'string' },
   device: { type: 'string' },
   offline: { type: 'boolean' },
   'hub-endpoint': { type: 'string' },
@@ -116,6 +129,8 @@ async function run(argv: string[]): Promise<number> {
         return await completeCommand(engine, values);
       case 'ask':
         return await askCommand(engine, values);
+      case 'image':
+        return await imageCommand(engine, values);
       default:
         throw new UsageError(`Unknown command "${command}".`);
     }
@@ -290,6 +305,53 @@ async function askCommand(engine: EngineProcess, values: Values): Promise<number
     process.stdout.write(`\n\n(${result.used.length} of ${result.sources.length} sources fit the model's context; ${result.promptFormat} prompt)\n`);
     if (note) process.stderr.write(`Note: ${note}\n`);
     return result.finishReason === 'cancelled' ? 130 : 0;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+/** An option the engine checks (range, multiples), passed through when given. */
+function optionalNumber(values: Values, name: keyof Values): number | undefined {
+  return values[name] === undefined ? undefined : numberOption(values, name, 0);
+}
+
+async function imageCommand(engine: EngineProcess, values: Values): Promise<number> {
+  if (values.prompt === undefined || values.out === undefined) throw new UsageError('image needs --prompt and --out FILE.png.');
+  const scheduler = values.scheduler ?? 'auto';
+  if (scheduler !== 'auto' && !SCHEDULERS.includes(scheduler as SchedulerName)) throw new UsageError(`--scheduler must be auto or one of ${SCHEDULERS.join(', ')}; got "${scheduler}".`);
+  const out = resolve(values.out);
+  const cancel = new CancellationTokenSource();
+  const onInterrupt = () => cancel.cancel();
+  process.once('SIGINT', onInterrupt);
+  try {
+    const result = await engine.generateImage(
+      {
+        jobId: randomUUID(),
+        model: values.model ?? IMAGE_MODEL,
+        prompt: values.prompt,
+        negativePrompt: values.negative,
+        steps: optionalNumber(values, 'steps'),
+        guidance: optionalNumber(values, 'guidance'),
+        seed: optionalNumber(values, 'seed'),
+        width: optionalNumber(values, 'width'),
+        height: optionalNumber(values, 'height'),
+        scheduler: scheduler as SchedulerName | 'auto',
+      },
+      (p) => process.stderr.isTTY && process.stderr.write(`\rstep ${p.step}/${p.steps}${p.step === p.steps ? '\n' : ''}`),
+      cancel.token,
+    );
+    const { params } = result;
+    if (result.finishReason === 'cancelled') {
+      process.stderr.write(`Cancelled; nothing written. Seed ${params.seed}.\n`);
+      return 130;
+    }
+    const image = result.images[0];
+    writeFileSync(out, withPngText(Buffer.from(image.pngBase64, 'base64'), pngMetadata({ ...params, seed: image.seed })));
+    process.stdout.write(
+      `${out}: ${image.width}x${image.height}, seed ${image.seed}, ${params.scheduler} ${params.steps} steps, guidance ${params.guidance}, ${result.variant} on ${result.device}\n` +
+        `${result.totalMs.toFixed(0)} ms in all, ${result.msPerStep.toFixed(2)} ms per step (median), ${result.sessionRunMs.toFixed(0)} ms in session.run\n`,
+    );
+    return 0;
   } finally {
     process.off('SIGINT', onInterrupt);
   }

@@ -5,6 +5,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import * as ort from 'onnxruntime-node';
 import { combineGuidance, guidanceEmbedding } from '../../core/diffusion/guidance';
 import { GaussianNoise, randomSeed } from '../../core/diffusion/noise';
+import { ProgressPacer } from '../../core/diffusion/progressPacer';
 import { ImageParamsError, checkPromptLength, resolveImageParams } from '../../core/diffusion/params';
 import { decodedToRgb, unscaleLatents } from '../../core/diffusion/pixels';
 import { SchedulerConfigError, createScheduler } from '../../core/diffusion/schedulers';
@@ -16,6 +17,9 @@ import { padIds } from './clipTokenizer';
 import type { Component, DiffusionModel } from './diffusionModel';
 
 type Feeds = Record<string, ort.Tensor>;
+
+/** Progress goes out at most this often (~30 per second), besides the last step and previews. */
+const PROGRESS_INTERVAL_MS = 33;
 
 /** Times every session.run, so the overhead of everything else can be measured. */
 class TimedRunner {
@@ -121,6 +125,7 @@ async function denoise(
   const batch = context.cfg ? 2 : 1;
   const sample = new Float32Array(batch * size);
   const timeCond = model.timeCondDim > 0 ? guidanceEmbedding(params.guidance, model.timeCondDim) : undefined;
+  const pacer = new ProgressPacer(PROGRESS_INTERVAL_MS);
   for (let i = 0; i < scheduler.timesteps.length; i++) {
     // Let a cancel request (and other messages) in between steps.
     await yieldToEventLoop();
@@ -140,8 +145,9 @@ async function denoise(
     latents = prevSample;
     context.stepMs.push(performance.now() - started);
     const step = i + 1;
-    const wantPreview = previewEvery > 0 && step % previewEvery === 0 && step < scheduler.timesteps.length;
-    onStep(step, wantPreview ? await decodeImage(model, runner, denoised, params.width, params.height) : undefined);
+    const last = step === scheduler.timesteps.length;
+    const wantPreview = previewEvery > 0 && step % previewEvery === 0 && !last;
+    if (pacer.due(wantPreview || last)) onStep(step, wantPreview ? await decodeImage(model, runner, denoised, params.width, params.height) : undefined);
   }
   return latents;
 }

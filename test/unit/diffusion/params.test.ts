@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { guidanceEmbedding, combineGuidance } from '../../../src/core/diffusion/guidance';
+import { ProgressPacer } from '../../../src/core/diffusion/progressPacer';
 import { checkPromptLength, resolveImageParams, type DiffusionModelFacts } from '../../../src/core/diffusion/params';
 import { decodedToRgb } from '../../../src/core/diffusion/pixels';
 import { detectVariant } from '../../../src/core/diffusion/variant';
@@ -81,5 +82,19 @@ describe('guidance and pixels', () => {
     // 2x1 image: planes R, G, B.
     const rgb = decodedToRgb([-1, 1, 0, 2, -2, 0.5], 2, 1);
     assert.deepEqual(Array.from(rgb), [0, 128, 0, 255, 255, 191]);
+  });
+});
+
+describe('progress pacing', () => {
+  it('sends at most one message per interval, but always forced ones', () => {
+    let now = 0;
+    const pacer = new ProgressPacer(33, () => now);
+    const sent: number[] = [];
+    for (let step = 1; step <= 100; step++) {
+      now = step * 2;
+      if (pacer.due(step === 100 || step === 50)) sent.push(step);
+    }
+    // 2 ms steps: the first, then one every 17 steps (34 ms), plus the forced 50 and 100.
+    assert.deepEqual(sent, [1, 18, 35, 50, 67, 84, 100]);
   });
 });
