@@ -54,7 +54,9 @@ def main():
         "same with `</w>`, one entry per merge, then `<|startoftext|>` and `<|endoftext|>`. "
         f"Ids: `[bos] + tokens + [eos]`, padded with `<|endoftext|>` to model_max_length 32; vocabulary {stats['vocab_size']} "
         "tokens, every caption word is one token, any other text still encodes (byte symbols). The empty prompt (for "
-        "classifier-free guidance) is `[bos, eos, pad...]`.", "",
+        "classifier-free guidance) is `[bos, eos, pad...]`. Checked: Transformers.js' CLIPTokenizer on a tokenizer.json "
+        f"converted from vocab.json + merges.txt gives the same ids ({ev['tokenizer_transformersjs']}; "
+        "`tools/image-model/check_tokenizer.mjs`).", "",
         "## Prompts", "",
         f"- colours: {', '.join(shapes.COLOURS)}",
         f"- shapes: {', '.join(shapes.SHAPES)}",

@@ -9,6 +9,7 @@ Writes tools/.work/image/eval.json and samples.png in the model folder.
 """
 import json
 import os
+import subprocess
 import sys
 
 import numpy as np
@@ -99,6 +100,19 @@ def classify_shape(mask):
     return best
 
 
+def tokenizer_check(folder):
+    """Transformers.js (vocab.json + merges.txt converted) must give clip_bpe.py's ids."""
+    tok = clip_bpe.Tokenizer.load(f"{folder}/tokenizer")
+    texts = [h["caption"] for h in json.load(open(path("held_out.json")))[:200]]
+    texts += ["", "A  Large RED star!", "purple zebra on a café", "unknown words 123 like xyz", "it's the cat's hat"]
+    with open(path("tokenizer_cases.json"), "w") as f:
+        json.dump([{"text": t, "ids": tok.encode(t)} for t in texts], f)
+    result = subprocess.run(["node", os.path.join(os.path.dirname(__file__), "check_tokenizer.mjs"), f"{folder}/tokenizer",
+                             path("tokenizer_cases.json")], capture_output=True, text=True, cwd=os.path.dirname(__file__))
+    print(result.stdout.strip())
+    return result.stdout.strip().splitlines()[-1]
+
+
 def main():
     folder = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "..", "models", "genai-image-tiny")
     runner = OnnxRunner()
@@ -118,7 +132,7 @@ def main():
             correct[k] += int(v)
         rows.append({"caption": h["caption"], "found": {"colour": colour, "background": bg, "shape": shape}, **ok})
     checks = [analyse(im) for im in bigger]
-    result = {"parity_max_abs_diff": diffs, "cases": len(held), "steps": STEPS, "guidance": GUIDANCE,
+    result = {"parity_max_abs_diff": diffs, "tokenizer_transformersjs": tokenizer_check(folder), "cases": len(held), "steps": STEPS, "guidance": GUIDANCE,
               "accuracy": {k: v / len(held) for k, v in correct.items()},
               "size48_colour_background": sum(c[0] == h["colour"] and c[1] == h["background"]
                                               for c, h in zip(checks, held)) / len(checks),
