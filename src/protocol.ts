@@ -66,6 +66,7 @@ export interface LogEntry {
 export interface ShippedModel {
   name: string;
   path: string;
+  /** The loader that reads it: `causal-lm` (text) or `diffusion` (text to image). */
   kind: string;
 }
 

@@ -27,7 +27,7 @@ import { RetrievalService } from './retrieval/retrievalService';
 import { DeviceSelector } from './devices';
 import { EngineError } from './errors';
 import { ModelManager, type LoadedModel, type ModelLoader } from './modelManager';
-import { listShippedModelNames } from './modelSource';
+import { isDiffusionFolder, listShippedModelNames } from './modelSource';
 import { generate } from './textGenerator';
 import { loadTransformers, onDownloadProgress } from './transformers';
 
@@ -80,7 +80,10 @@ export class EngineServer {
     c.onRequest(Requests.models, () => {
       const settings = this.models.getSettings();
       return {
-        shipped: listShippedModelNames(settings.shippedModelsDir).map((name) => ({ name, path: join(settings.shippedModelsDir, name), kind: 'causal-lm' })),
+        shipped: listShippedModelNames(settings.shippedModelsDir).map((name) => {
+          const path = join(settings.shippedModelsDir, name);
+          return { name, path, kind: isDiffusionFolder(path) ? this.diffusion.kind : this.causalLM.kind };
+        }),
         loaded: this.models.statuses(),
         devices: this.devices.describe(),
         settings,

@@ -47,8 +47,13 @@ export function resolveModelSource(ref: string, settings: EngineSettings): Model
 export function listShippedModelNames(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((name) => statSync(join(dir, name)).isDirectory() && existsSync(join(dir, name, 'config.json')))
+    .filter((name) => statSync(join(dir, name)).isDirectory() && (existsSync(join(dir, name, 'config.json')) || isDiffusionFolder(join(dir, name))))
     .sort();
+}
+
+/** A Stable-Diffusion-format folder (text to image) rather than a causal LM. */
+export function isDiffusionFolder(path: string): boolean {
+  return existsSync(join(path, 'model_index.json'));
 }
 
 /** Where Transformers.js's file cache keeps a hub file (its key layout). */

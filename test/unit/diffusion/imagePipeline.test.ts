@@ -89,6 +89,12 @@ describe('image generation through the engine (shipped genai-image-tiny, real ON
     assert.ok(shapes >= cases.length - 1, measured.join('; '));
   });
 
+  it('lists the shipped image model as a diffusion model', async () => {
+    const { shipped } = await engine.models();
+    assert.deepEqual(shipped.find((m) => m.name === MODEL), { name: MODEL, path: join(SHIPPED_MODELS, MODEL), kind: 'diffusion' });
+    assert.equal(shipped.find((m) => m.name === 'genai-code-tiny')?.kind, 'causal-lm');
+  });
+
   it('reports what it used, with timings, steps and previews', async () => {
     const progress: ImageProgress[] = [];
     const result = await generate({ steps: 12, previewEvery: 4 }, (p) => progress.push(p));
