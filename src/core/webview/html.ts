@@ -7,7 +7,7 @@ export interface WebviewShell {
   cspSource: string;
   /** Fresh for every load: a script without it does not run. */
   nonce: string;
-  /** Webview URIs (already converted with `asWebviewUri`) of style sheets and classic scripts. */
+  /** Webview URIs (already converted with `asWebviewUri`) of style sheets and module scripts. */
   styles: readonly StyleSheet[];
   scripts: readonly string[];
   /** The panel's markup; it must not contain scripts of its own. */
@@ -55,7 +55,8 @@ export function webviewHtml(shell: WebviewShell): string {
   const styles = shell.styles.map(
     ({ href, id }) => `  <link rel="stylesheet"${id ? ` id="${escapeHtml(id)}"` : ''} nonce="${nonce}" href="${escapeHtml(href)}">`,
   );
-  const scripts = shell.scripts.map((src) => `  <script nonce="${nonce}" src="${escapeHtml(src)}"></script>`);
+  // Modules: the controls library ships as one; they run in order, after the document is parsed.
+  const scripts = shell.scripts.map((src) => `  <script type="module" nonce="${nonce}" src="${escapeHtml(src)}"></script>`);
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',

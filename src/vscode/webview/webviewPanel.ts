@@ -33,14 +33,19 @@ export interface WebviewPanelOptions<In> {
   column?: vscode.ViewColumn;
 }
 
-/** A panel and its validated two-way channel. */
-export class WebviewChannel<In, Out> implements vscode.Disposable {
+/**
+ * A panel and its validated two-way channel. The page announces itself with `{ type: 'ready' }`;
+ * messages posted before that wait here, so nothing is lost while the page loads.
+ */
+export class WebviewChannel<In extends { type: string }, Out> implements vscode.Disposable {
   readonly panel: vscode.WebviewPanel;
   private readonly messageEmitter = new vscode.EventEmitter<In>();
   /** Only messages that passed validation arrive here. */
   readonly onMessage = this.messageEmitter.event;
   readonly onDidDispose: vscode.Event<void>;
   private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  private pending: (Out | RejectedMessage)[] = [];
 
   constructor(private readonly options: WebviewPanelOptions<In>) {
     const root = (folder: string) => vscode.Uri.joinPath(options.extensionUri, ...folder.split('/'));
@@ -59,6 +64,7 @@ export class WebviewChannel<In, Out> implements vscode.Disposable {
 
   /** Reloads the page with a fresh nonce. */
   render(state: unknown): void {
+    this.ready = false;
     const webview = this.panel.webview;
     const uri = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.options.extensionUri, ...file.split('/'))).toString();
     webview.html = webviewHtml({
@@ -72,8 +78,12 @@ export class WebviewChannel<In, Out> implements vscode.Disposable {
     });
   }
 
-  post(message: Out | RejectedMessage): Thenable<boolean> {
-    return this.panel.webview.postMessage(message);
+  post(message: Out | RejectedMessage): void {
+    if (!this.ready) {
+      this.pending.push(message);
+      return;
+    }
+    void this.panel.webview.postMessage(message);
   }
 
   reveal(): void {
@@ -87,10 +97,14 @@ export class WebviewChannel<In, Out> implements vscode.Disposable {
   private receive(message: unknown): void {
     const checked = this.options.validate(message);
     if (checked.ok) {
+      if (checked.value.type === 'ready') {
+        this.ready = true;
+        for (const queued of this.pending.splice(0)) void this.panel.webview.postMessage(queued);
+      }
       this.messageEmitter.fire(checked.value);
       return;
     }
     this.options.log.warn(`${this.options.title}: ignored a message from the panel: ${checked.reason}`);
-    void this.post({ type: 'rejected', reason: checked.reason });
+    this.post({ type: 'rejected', reason: checked.reason });
   }
 }

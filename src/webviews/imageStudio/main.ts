@@ -20,6 +20,8 @@ const errorBox = byId('error');
 const progress = byId<ProgressBar>('progress');
 const preview = byId<HTMLImageElement>('preview');
 const gallery = byId<HTMLUListElement>('gallery');
+/** A generate was posted and not yet started: a rejection of it must re-enable Generate. */
+let awaitingStart = false;
 
 function applyDefaults(defaults: ImageStudioState['defaults']): void {
   model.value = defaults.model;
@@ -81,6 +83,7 @@ function generate(): void {
   setBusy(true);
   status.textContent = 'Starting...';
   progress.value = 0;
+  awaitingStart = true;
   host.post({ type: 'generate', request });
 }
 
@@ -130,10 +133,14 @@ host.onMessage((message) => {
       applyDefaults(message.request);
       break;
     case 'start':
+      // The command already started this generation: show it, do not ask again.
       fillForm(message.request);
-      generate();
+      showError('');
+      setBusy(true);
+      status.textContent = 'Starting...';
       break;
     case 'started':
+      awaitingStart = false;
       status.textContent = 'Loading the model...';
       break;
     case 'progress': {
@@ -162,11 +169,14 @@ host.onMessage((message) => {
       status.textContent = { done: 'Done.', cancelled: 'Cancelled.', failed: 'Failed.' }[message.finishReason];
       break;
     case 'error':
-      setBusy(false);
       showError(message.message);
       break;
     case 'rejected':
-      setBusy(false);
+      if (awaitingStart) {
+        setBusy(false);
+        status.textContent = 'Not started: correct the form and press Generate.';
+      }
+      awaitingStart = false;
       showError(`The extension refused a message from this panel: ${message.reason}`);
       break;
     case 'notice':

@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { parseSize, pngMetadata, validatePanelMessage, type ImageRequest } from '../../../src/core/imageStudio/messages';
+import { IMAGE_DEFAULTS, imageDefaults } from '../../../src/core/imageStudio/imageDefaults';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseSize, pngMetadata, SCHEDULER_CHOICES, validatePanelMessage, type ImageRequest } from '../../../src/core/imageStudio/messages';
 
 const request: ImageRequest = {
   prompt: 'a red circle on a blue background',
@@ -83,5 +86,38 @@ describe('Image Studio settings and metadata', () => {
   it('writes every parameter needed to reproduce an image', () => {
     const text = pngMetadata({ model: 'm', prompt: 'p', negativePrompt: 'n', steps: 4, guidance: 1.5, seed: 7, width: 32, height: 16, scheduler: 'lcm', count: 2 });
     assert.deepEqual(text, { prompt: 'p', negative_prompt: 'n', seed: '7', steps: '4', guidance: '1.5', scheduler: 'lcm', size: '32x16', model: 'm', Software: 'GenAI Studio' });
+  });
+});
+
+describe('Image Studio defaults from settings', () => {
+  it('uses the settings when they are valid', () => {
+    assert.deepEqual(imageDefaults({ model: ' /models/sd-turbo ', steps: 4, guidance: 0, scheduler: 'euler', size: '512x512' }), {
+      model: '/models/sd-turbo', steps: 4, guidance: 0, scheduler: 'euler', width: 512, height: 512, count: 1,
+    });
+  });
+
+  it('falls back or clamps when a setting is unusable', () => {
+    assert.deepEqual(imageDefaults({}), IMAGE_DEFAULTS);
+    assert.deepEqual(imageDefaults({ model: '', steps: 0, guidance: 99, scheduler: 'pndm', size: 'big' }), { ...IMAGE_DEFAULTS, steps: 1, guidance: 30 });
+    assert.equal(imageDefaults({ steps: 10000 }).steps, 200);
+    assert.equal(imageDefaults({ steps: '20' }).steps, IMAGE_DEFAULTS.steps);
+    assert.equal(imageDefaults({ steps: 7.6 }).steps, 8);
+  });
+});
+
+describe('Image Studio manifest', () => {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+  const properties = manifest.contributes.configuration.properties;
+
+  it('declares the settings with the defaults and choices the panel uses', () => {
+    assert.equal(properties['genaiStudio.image.model'].default, IMAGE_DEFAULTS.model);
+    assert.equal(properties['genaiStudio.image.steps'].default, IMAGE_DEFAULTS.steps);
+    assert.equal(properties['genaiStudio.image.guidance'].default, IMAGE_DEFAULTS.guidance);
+    assert.deepEqual(properties['genaiStudio.image.scheduler'].enum, [...SCHEDULER_CHOICES]);
+    assert.deepEqual(parseSize(properties['genaiStudio.image.size'].default), { width: IMAGE_DEFAULTS.width, height: IMAGE_DEFAULTS.height });
+  });
+
+  it('contributes the Generate Image command', () => {
+    assert.ok(manifest.contributes.commands.some((c: { command: string; title: string }) => c.command === 'genaiStudio.generateImage' && c.title === 'Generate Image...'));
   });
 });

@@ -1,0 +1,84 @@
+// End-to-end: the Image Studio in the real workbench. Generate Image from the palette opens the panel
+// and generates; then the panel itself generates with a fixed seed, refuses an out-of-range request
+// without breaking, and Save writes a PNG whose text metadata reproduces the image.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { FrameLocator } from 'playwright-core';
+import { decodeRgbPng } from '../../src/core/image/png';
+import { useWorkbench } from './harness';
+
+describe('Image Studio (e2e)', function () {
+  this.timeout(240_000);
+  const workbench = useWorkbench();
+
+  /** The panel's page: VS Code nests the extension's document in an inner frame of the webview. */
+  const panel = (): FrameLocator => workbench().page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  const cards = () => panel().locator('#gallery li.card');
+
+  it('Generate Image asks for a prompt, opens the panel and shows the result in the gallery', async () => {
+    const { page } = workbench();
+    await workbench().runCommand('GenAI Studio: Generate Image...');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill('a red circle on a blue background');
+    await input.press('Enter');
+    await page.locator('.tabs-container .tab', { hasText: 'Image Studio' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await cards().first().waitFor({ state: 'visible', timeout: 120_000 });
+    assert.match(await cards().first().innerText(), /a red circle on a blue background/);
+    assert.match(await panel().locator('#status').innerText(), /Done/);
+  });
+
+  it('generates from the panel with a fixed seed, shown with the image', async () => {
+    await panel().locator('#prompt textarea').fill('a yellow triangle on a black background');
+    await panel().locator('#randomSeed').click();
+    await panel().locator('#seed input').fill('123');
+    await panel().locator('#generate').click();
+    await cards().nth(1).waitFor({ state: 'visible', timeout: 120_000 });
+    const newest = await cards().first().innerText();
+    assert.match(newest, /a yellow triangle on a black background/);
+    assert.match(newest, /seed 123\b/);
+    assert.match(await panel().locator('#status').innerText(), /Done/);
+    await workbench().screenshot('image-studio');
+  });
+
+  it('an out-of-range request is refused with a clear error and the panel keeps working', async () => {
+    await panel().locator('#steps input').fill('0');
+    await panel().locator('#generate').click();
+    await panel().locator('#error', { hasText: /steps must be between 1 and 200, got 0/ }).waitFor({ state: 'visible', timeout: 15_000 });
+    await workbench().screenshot('image-studio-rejected');
+    await panel().locator('#steps input').fill('10');
+    await panel().locator('#generate').click();
+    await cards().nth(2).waitFor({ state: 'visible', timeout: 120_000 });
+    assert.equal(await panel().locator('#error').innerText(), '', 'the error is cleared by the next generation');
+  });
+
+  it('Save writes a PNG whose text metadata holds the prompt and seed', async () => {
+    const { page } = workbench();
+    // The seed-123 image (the gallery shows the newest first).
+    const card = cards().filter({ hasText: 'seed 123 · 20 steps' });
+    await card.locator('vscode-button', { hasText: 'Save' }).click();
+    // code-server's save dialog is a quick input holding the proposed path in the workspace.
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    let proposed = '';
+    for (const until = Date.now() + 15_000; !proposed.endsWith('.png') && Date.now() < until; ) {
+      await page.waitForTimeout(200);
+      proposed = await input.inputValue();
+    }
+    await workbench().screenshot('image-studio-save-dialog');
+    assert.match(proposed, /a-yellow-triangle-on-a-black-background-123\.png$/);
+    await input.press('Enter');
+    const file = path.join(workbench().workspace, 'a-yellow-triangle-on-a-black-background-123.png');
+    const deadline = Date.now() + 30_000;
+    while (!fs.existsSync(file) && Date.now() < deadline) await page.waitForTimeout(250);
+    assert.ok(fs.existsSync(file), `${file} was written`);
+    const png = decodeRgbPng(fs.readFileSync(file));
+    assert.deepEqual([png.width, png.height], [32, 32]);
+    assert.equal(png.text.prompt, 'a yellow triangle on a black background');
+    assert.equal(png.text.seed, '123');
+    assert.equal(png.text.steps, '20');
+    assert.equal(png.text.size, '32x32');
+    await panel().locator('#status', { hasText: /Saved/ }).waitFor({ state: 'visible', timeout: 15_000 });
+  });
+});
