@@ -81,4 +81,12 @@ describe('Image Studio (e2e)', function () {
     assert.equal(png.text.size, '32x32');
     await panel().locator('#status', { hasText: /Saved/ }).waitFor({ state: 'visible', timeout: 15_000 });
   });
+
+  it('Copy Prompt puts the prompt of the image on the clipboard', async () => {
+    const { page, context } = workbench();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: workbench().url });
+    await cards().filter({ hasText: 'a red circle on a blue background' }).locator('vscode-button', { hasText: 'Copy Prompt' }).click();
+    await panel().locator('#status', { hasText: 'Prompt copied' }).waitFor({ state: 'visible', timeout: 15_000 });
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'a red circle on a blue background');
+  });
 });

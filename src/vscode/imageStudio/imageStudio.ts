@@ -91,7 +91,13 @@ export class ImageStudio implements vscode.Disposable {
       validate: validatePanelMessage,
       log: this.deps.log,
     });
-    channel.onMessage((message) => void this.onMessage(message));
+    channel.onMessage((message) =>
+      this.onMessage(message).catch((error: unknown) => {
+        const text = error instanceof Error ? error.message : String(error);
+        this.deps.log.error(`Image Studio: ${message.type} failed: ${text}`);
+        channel.post({ type: 'error', message: `${message.type === 'copyPrompt' ? 'Copy Prompt' : 'That action'} failed: ${text}` });
+      }),
+    );
     channel.onDidDispose(() => {
       if (this.channel === channel) this.channel = undefined;
       this.running?.cancel();
