@@ -215,4 +215,13 @@ describe('image generation through the engine (shipped genai-image-tiny, real ON
     const again = await generate({ model: join(FIXTURES, 'lcm-tiny'), seed: 3 });
     assert.equal(again.images[0].pngBase64, lcm.images[0].pngBase64, 'LCM noise is seeded too');
   });
+
+  it('feeds the input dtypes and shapes each export declares (int32 input_ids, a float32 timestep of shape [1])', async () => {
+    // turbo-tiny-int32 is turbo-tiny with those inputs cast back inside the graph (tools/diffusion-fixtures/dtype_variant.py).
+    for (const guidance of [0, 3]) {
+      const int64 = await generate({ model: join(FIXTURES, 'turbo-tiny'), seed: 11, guidance });
+      const int32 = await generate({ model: join(FIXTURES, 'turbo-tiny-int32'), seed: 11, guidance });
+      assert.equal(int32.images[0].pngBase64, int64.images[0].pngBase64, `guidance ${guidance}`);
+    }
+  });
 });
