@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createScheduler, spacedTimesteps, type NoiseSource, type SchedulerConfig } from '../../../src/core/diffusion/schedulers';
+import { alphasCumprod, createScheduler, spacedTimesteps, type NoiseSource, type SchedulerConfig } from '../../../src/core/diffusion/schedulers';
 import type { SchedulerName } from '../../../src/protocol';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'schedulers');
@@ -95,6 +95,12 @@ describe('diffusion schedulers match the independent numpy reference to 1e-5', (
     const linspace = spacedTimesteps({ ...config, timestep_spacing: 'linspace' }, 3, false);
     assert.deepEqual(linspace, [999, 499.5, 0]);
     assert.deepEqual(spacedTimesteps({ ...config, timestep_spacing: 'linspace' }, 3, true), [999, 500, 0]);
+  });
+
+  it('linear betas: cumulative products of 1 - linspace(beta_start, beta_end)', () => {
+    const ac = alphasCumprod({ num_train_timesteps: 3, beta_start: 0.1, beta_end: 0.3, beta_schedule: 'linear' });
+    const expected = [0.9, 0.9 * 0.8, 0.9 * 0.8 * 0.7];
+    expected.forEach((v, i) => assert.ok(Math.abs(ac[i] - v) < 1e-12, `${i}: ${ac[i]} vs ${v}`));
   });
 
   it('unsupported configurations are clear errors', () => {
