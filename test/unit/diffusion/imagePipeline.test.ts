@@ -72,7 +72,7 @@ describe('image generation through the engine (shipped genai-image-tiny, real ON
 
   it('the shape and the background have the colours the prompt names (measured from the pixels)', async () => {
     const cases = [
-      ['red', 'blue'], ['yellow', 'purple'], ['green', 'white'], ['white', 'black'], ['blue', 'yellow'], ['orange', 'cyan'],
+      ['red', 'blue'], ['yellow', 'purple'], ['green', 'white'], ['white', 'black'], ['blue', 'yellow'], ['orange', 'cyan'], ['pink', 'green'], ['cyan', 'red'],
     ] as const;
     const measured: string[] = [];
     let backgrounds = 0;
@@ -84,9 +84,10 @@ describe('image generation through the engine (shipped genai-image-tiny, real ON
       if (found.background === background) backgrounds++;
       if (found.shape === colour) shapes++;
     }
-    // The model card measures 98% right backgrounds and 75% right shape colours (early snapshot).
-    assert.equal(backgrounds, cases.length, measured.join('; '));
-    assert.ok(shapes >= cases.length - 1, measured.join('; '));
+    // The model card measures 98% right backgrounds and 75% right shape colours (early snapshot); a
+    // palette of ten colours makes a chance match 10%. Seed 1 here: 8/8 backgrounds, 7/8 shapes.
+    assert.ok(backgrounds >= cases.length - 1, measured.join('; '));
+    assert.ok(shapes >= cases.length - 2, measured.join('; '));
   });
 
   it('lists the shipped image model as a diffusion model', async () => {
