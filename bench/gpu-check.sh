@@ -2,9 +2,9 @@
 # GPU check for a machine with an NVIDIA GPU and no network. Everything travels with the working tree:
 # dist/ and out/bench/ (npm run build), node_modules/, models/, and the Vulkan loader from Debian in
 # .vscode-test/vulkan/ (prepare it on a machine with apt: `bash bench/gpu-check.sh --prepare`).
-# Runs the shipped code model on the CPU and on each GPU provider that works (WebGPU over Vulkan; CUDA
-# when onnxruntime-node's CUDA libraries are installed), checks the outputs agree, prints times side
-# by side. Finishes well under 5 minutes.
+# Runs the shipped code and image models on the CPU and on each GPU provider that works (WebGPU over
+# Vulkan; CUDA when onnxruntime-node's CUDA libraries are installed), checks the outputs agree (same
+# greedy tokens; images within a stated pixel tolerance), prints per-token and per-step times side by side. Finishes well under 5 minutes.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 VULKAN_DIR=.vscode-test/vulkan

@@ -1,16 +1,20 @@
-// Part of bench/gpu-check.sh: the shipped code model through the engine on the CPU and on each GPU
-// provider this machine has; greedy outputs must agree with the CPU's, and per-token times are
-// printed side by side. Figures only.
+// Part of bench/gpu-check.sh: the shipped code and image models through the engine on the CPU and on
+// each GPU provider this machine has; greedy tokens must agree with the CPU's and images stay within
+// IMAGE_TOLERANCE of the CPU's pixels; per-token and per-step times are printed side by side. Figures only.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { EngineProcess } from '../src/client/engineProcess';
-import { DEFAULTS } from '../src/defaults';
+import { decodeRgbPng } from '../src/core/image/png';
+import { DEFAULTS, IMAGE_MODEL } from '../src/defaults';
 import type { DeviceSetting, ExecutionDevice, ModelStatus } from '../src/protocol';
 import { ROOT, benchSettings } from './benchSettings';
 import { median, row } from './stats';
 
 const PROMPTS = ['function fibonacci(n) {\n', 'import os\n\ndef main():\n', 'fn parse(input: &str) -> Result<', 'package main\n\nfunc main() {\n'];
 const REPEATS = 3;
+const IMAGE_PROMPTS = ['large red circle on a blue background', 'small yellow star at the top on a purple background'];
+/** Float rounding differs between providers; after 20 steps a few levels of 255 per channel is still the same picture. */
+const IMAGE_TOLERANCE = { meanAbs: 2, maxAbs: 32 };
 
 interface DeviceRun {
   requested: DeviceSetting;
@@ -19,11 +23,14 @@ interface DeviceRun {
   texts: string[];
   msPerToken: number[];
   firstTokenMs: number[];
+  images: Uint8Array[];
+  msPerStep: number[];
+  imageDevice?: ExecutionDevice;
 }
 
 async function runOn(requested: DeviceSetting): Promise<DeviceRun> {
   const engine = new EngineProcess({ enginePath: join(ROOT, 'dist', 'engine.js'), settings: { ...benchSettings(), device: requested } });
-  const run: DeviceRun = { requested, texts: [], msPerToken: [], firstTokenMs: [] };
+  const run: DeviceRun = { requested, texts: [], msPerToken: [], firstTokenMs: [], images: [], msPerStep: [] };
   engine.onStatus((s: ModelStatus) => {
     if (s.state === 'ready') run.fallbackReason = s.fallbackReason;
   });
@@ -35,6 +42,14 @@ async function runOn(requested: DeviceSetting): Promise<DeviceRun> {
         if (i === 0) run.texts.push(result.text);
         if (result.generatedTokens > 1) run.msPerToken.push(result.decodeMs / (result.generatedTokens - 1));
         run.firstTokenMs.push(result.firstTokenMs);
+      }
+    }
+    for (const prompt of IMAGE_PROMPTS) {
+      for (let i = 0; i < REPEATS; i++) {
+        const result = await engine.generateImage({ jobId: randomUUID(), model: IMAGE_MODEL, prompt, steps: 20, guidance: 4, scheduler: 'ddim', seed: 7, previewEvery: 0 });
+        run.imageDevice = result.device;
+        if (i === 0) run.images.push(decodeRgbPng(Buffer.from(result.images[0].pngBase64, 'base64')).rgb);
+        run.msPerStep.push(result.msPerStep);
       }
     }
     const checks = await engine.checkDevices();
@@ -65,10 +80,37 @@ async function main(): Promise<void> {
     console.log(`${gpu.requested}: greedy outputs ${agree ? 'identical to' : 'DIFFER from'} the CPU's on ${PROMPTS.length} prompts; ratio to CPU per token ${(median(gpu.msPerToken) / median(cpu.msPerToken)).toFixed(2)}`);
     if (!best || median(gpu.msPerToken) < best.ms) best = { device: gpu.requested, agree, ms: median(gpu.msPerToken) };
   }
-  console.log('image model: none shipped yet (the diffusion issue adds it); nothing to compare.');
+  console.log(`\nshipped image model ${IMAGE_MODEL}, ${IMAGE_PROMPTS.length} prompts x ${REPEATS}, 20 DDIM steps at guidance 4, seed 7`);
+  console.log(row('cpu: ms per UNet step (batch of 2)', cpu.msPerStep));
+  let bestImage: { within: boolean; ms: number } | undefined;
+  for (const gpu of gpus) {
+    if (gpu.imageDevice !== gpu.requested) continue;
+    const diff = pixelDifference(gpu.images, cpu.images);
+    const within = diff.meanAbs <= IMAGE_TOLERANCE.meanAbs && diff.maxAbs <= IMAGE_TOLERANCE.maxAbs;
+    console.log(row(`${gpu.requested}: ms per UNet step (batch of 2)`, gpu.msPerStep));
+    console.log(
+      `${gpu.requested}: images ${within ? 'within' : 'OUTSIDE'} tolerance of the CPU's (mean |diff| ${diff.meanAbs.toFixed(2)}, max ${diff.maxAbs} of 255; tolerance mean ${IMAGE_TOLERANCE.meanAbs}, max ${IMAGE_TOLERANCE.maxAbs}); ratio to CPU per step ${(median(gpu.msPerStep) / median(cpu.msPerStep)).toFixed(2)}`,
+    );
+    if (gpu.requested === best?.device) bestImage = { within, ms: median(gpu.msPerStep) };
+  }
   console.log(
-    `gpu-check device=${best?.device ?? 'none'} agree=${best?.agree ?? 'n/a'} ms_per_token_cpu=${median(cpu.msPerToken).toFixed(2)} ms_per_token_gpu=${best ? best.ms.toFixed(2) : 'n/a'} ratio=${best ? (best.ms / median(cpu.msPerToken)).toFixed(2) : 'n/a'}`,
+    `gpu-check device=${best?.device ?? 'none'} agree=${best?.agree ?? 'n/a'} ms_per_token_cpu=${median(cpu.msPerToken).toFixed(2)} ms_per_token_gpu=${best ? best.ms.toFixed(2) : 'n/a'} ratio=${best ? (best.ms / median(cpu.msPerToken)).toFixed(2) : 'n/a'} image_within_tolerance=${bestImage?.within ?? 'n/a'} ms_per_step_cpu=${median(cpu.msPerStep).toFixed(2)} ms_per_step_gpu=${bestImage ? bestImage.ms.toFixed(2) : 'n/a'}`,
   );
+}
+
+function pixelDifference(a: Uint8Array[], b: Uint8Array[]): { meanAbs: number; maxAbs: number } {
+  let sum = 0;
+  let count = 0;
+  let maxAbs = 0;
+  a.forEach((image, i) => {
+    image.forEach((value, j) => {
+      const d = Math.abs(value - b[i][j]);
+      sum += d;
+      count++;
+      maxAbs = Math.max(maxAbs, d);
+    });
+  });
+  return { meanAbs: sum / count, maxAbs };
 }
 
 void main();
