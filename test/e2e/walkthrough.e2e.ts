@@ -50,6 +50,24 @@ describe('walkthrough "Generative AI, step by step" (e2e)', function () {
     await workbench().screenshot('walkthrough-opened');
   });
 
+  it('shows pre-training vs fine-tuning as a rendered table', async () => {
+    const { page } = workbench();
+    await step('fineTuningVsPreTraining').click();
+    const deadline = Date.now() + 20_000;
+    let rows: string[] = [];
+    while (rows.length === 0 && Date.now() < deadline) {
+      for (const frame of page.frames()) {
+        const found = await frame.evaluate(() => [...document.querySelectorAll('table tr')].map((tr) => (tr as HTMLElement).innerText)).catch(() => []);
+        if (found.length) rows = found;
+      }
+      if (rows.length === 0) await page.waitForTimeout(250);
+    }
+    const text = rows.join('\n');
+    for (const row of ['Goal', 'Data size', 'Cost', 'Use case']) assert.match(text, new RegExp(`^${row}\\b`, 'm'), `the table has a "${row}" row: ${text}`);
+    assert.match(rows[0], /Pre-training\s+Fine-tuning/);
+    await workbench().screenshot('walkthrough-fine-tuning-table');
+  });
+
   it('draws the diagrams in the colours of the light, dark and high contrast themes', async () => {
     const { page } = workbench();
     // The SVG is inlined in a webview frame; compare its label colour with the theme's foreground there.
