@@ -82,11 +82,12 @@ export class DiffusionLoader implements ModelLoader<DiffusionModel> {
       checkInputs(unet, ['sample', 'timestep', 'encoder_hidden_states'], 'unet', ref);
       checkInputs(textEncoder, ['input_ids'], 'text_encoder', ref);
       checkInputs(vaeDecoder, ['latent_sample'], 'vae_decoder', ref);
+      checkFloat32([[unet, 'sample'], [unet, 'encoder_hidden_states'], [vaeDecoder, 'latent_sample']], ref);
       const variant = detectVariant({ modelIndex, schedulerConfig, unetInputNames: [...unet.inputs.keys()] });
       const vaeFactor = 2 ** (arrayLength(vaeConfig.block_out_channels, 4) - 1);
       const unetDownsampling = 2 ** (arrayLength(unetConfig.block_out_channels, 4) - 1);
       const timeCondDim = unet.inputs.has('timestep_cond') ? numberOr(unetConfig.time_cond_proj_dim, fixedDim(unet, 'timestep_cond', 1) ?? 256) : 0;
-      const sizeMB = Object.values(COMPONENTS).reduce((sum, dir) => sum + statSync(join(folder, dir, 'model.onnx')).size, 0) / 1048576;
+      const sizeMB = Object.values(COMPONENTS).reduce((sum, dir) => sum + weightBytes(join(folder, dir)), 0) / 1048576;
       context.log(`${ref}: ${variant} pipeline, ${vaeFactor}x VAE, UNet downsampling ${unetDownsampling}, text up to ${tokenizer.maxLength} tokens`);
       return {
         name: ref,
@@ -166,6 +167,21 @@ function checkInputs(component: Component, names: string[], dir: string, ref: st
       `${dir}/model.onnx of ${ref} has no input ${missing.join(', ')} (it has ${[...component.inputs.keys()].join(', ')}); it is not a diffusers-style export.`,
     );
   }
+}
+
+/** Values the pipeline computes in float32 must be declared float32 (fp16 exports are not supported yet). */
+function checkFloat32(inputs: [Component, string][], ref: string): void {
+  for (const [component, name] of inputs) {
+    const type = component.inputs.get(name)!.type;
+    if (type !== 'float32') {
+      throw new EngineError(EngineErrorCode.ModelInvalid, `${ref} takes ${name} as ${type}; GenAI Studio runs float32 diffusion exports only. Use the fp32 export of this model.`);
+    }
+  }
+}
+
+/** model.onnx with its external weights, if any (large exports keep them beside the graph). */
+function weightBytes(dir: string): number {
+  return ['model.onnx', 'model.onnx_data', 'weights.pb'].reduce((sum, file) => sum + (existsSync(join(dir, file)) ? statSync(join(dir, file)).size : 0), 0);
 }
 
 function optionalJson(path: string): Record<string, unknown> {
