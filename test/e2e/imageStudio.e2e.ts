@@ -45,12 +45,26 @@ describe('Image Studio (e2e)', function () {
   it('an out-of-range request is refused with a clear error and the panel keeps working', async () => {
     await panel().locator('#steps input').fill('0');
     await panel().locator('#generate').click();
-    await panel().locator('#error', { hasText: /steps must be between 1 and 200, got 0/ }).waitFor({ state: 'visible', timeout: 15_000 });
+    await panel().locator('#error', { hasText: /steps must be between 1 and 150, got 0/ }).waitFor({ state: 'visible', timeout: 15_000 });
     await workbench().screenshot('image-studio-rejected');
     await panel().locator('#steps input').fill('10');
     await panel().locator('#generate').click();
     await cards().nth(2).waitFor({ state: 'visible', timeout: 120_000 });
     assert.equal(await panel().locator('#error').innerText(), '', 'the error is cleared by the next generation');
+  });
+
+  it('Cancel stops a long generation and the panel is ready for the next one', async () => {
+    const before = await cards().count();
+    await panel().locator('#steps input').fill('150');
+    await panel().locator('#count input').fill('8');
+    await panel().locator('#generate').click();
+    await panel().locator('#status', { hasText: /Step \d+\/150 · image 1\/8/ }).waitFor({ state: 'visible', timeout: 60_000 });
+    await panel().locator('#cancel').click();
+    await panel().locator('#status', { hasText: 'Cancelled.' }).waitFor({ state: 'visible', timeout: 15_000 });
+    assert.ok((await cards().count()) < before + 8, 'not every image was made');
+    assert.equal(await panel().locator('#generate').getAttribute('disabled'), null, 'Generate is enabled again');
+    await panel().locator('#steps input').fill('20');
+    await panel().locator('#count input').fill('1');
   });
 
   it('Save writes a PNG whose text metadata holds the prompt and seed', async () => {

@@ -1,17 +1,19 @@
 // The Image Studio's messages between the panel (webview) and the extension, and the validation of
 // everything the panel sends. Shared by both sides; pure.
 import { SCHEDULERS, type ResolvedImageParams, type SchedulerName } from '../../protocol';
+import { MAX_SEED } from '../diffusion/noise';
+import { IMAGE_LIMITS as PIPELINE_LIMITS } from '../diffusion/params';
 import { integer, messages, number, object, oneOf, optional, string, type MessageOf, type Validation } from '../webview/messageSchema';
 
+/** The pipeline's own limits, so the panel refuses exactly what the engine would. */
 export const IMAGE_LIMITS = {
   promptChars: 2000,
   modelChars: 1000,
-  steps: { min: 1, max: 200 },
-  guidance: { min: 0, max: 30 },
-  /** Seeds are 32-bit unsigned so they print and reproduce exactly. */
-  seed: { min: 0, max: 0xffffffff },
-  side: { min: 8, max: 2048 },
-  count: { min: 1, max: 8 },
+  steps: { min: 1, max: PIPELINE_LIMITS.maxSteps },
+  guidance: { min: 0, max: PIPELINE_LIMITS.maxGuidance },
+  seed: { min: 0, max: MAX_SEED },
+  side: { min: 8, max: PIPELINE_LIMITS.maxSide },
+  count: { min: 1, max: PIPELINE_LIMITS.maxCount },
   idChars: 64,
 } as const;
 

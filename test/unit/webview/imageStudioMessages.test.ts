@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { IMAGE_DEFAULTS, imageDefaults } from '../../../src/core/imageStudio/imageDefaults';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseSize, pngMetadata, SCHEDULER_CHOICES, validatePanelMessage, type ImageRequest } from '../../../src/core/imageStudio/messages';
+import { IMAGE_LIMITS, parseSize, pngMetadata, SCHEDULER_CHOICES, validatePanelMessage, type ImageRequest } from '../../../src/core/imageStudio/messages';
 
 const request: ImageRequest = {
   prompt: 'a red circle on a blue background',
@@ -29,7 +29,7 @@ describe('Image Studio panel messages', () => {
     }
     const generate = validatePanelMessage({ type: 'generate', request });
     assert.deepEqual(generate, { ok: true, value: { type: 'generate', request } });
-    const seeded = validatePanelMessage({ type: 'generate', request: { ...request, seed: 4294967295, scheduler: 'euler-ancestral', count: 8 } });
+    const seeded = validatePanelMessage({ type: 'generate', request: { ...request, seed: 4294967295, scheduler: 'euler-ancestral', count: 16 } });
     assert.ok(seeded.ok && seeded.value.type === 'generate' && seeded.value.request.seed === 4294967295);
   });
 
@@ -56,12 +56,12 @@ describe('Image Studio panel messages', () => {
   });
 
   it('rejects values out of range', () => {
-    assert.match(rejected({ type: 'generate', request: { ...request, steps: 0 } }), /steps must be between 1 and 200, got 0/);
-    assert.match(rejected({ type: 'generate', request: { ...request, steps: 10000 } }), /steps must be between 1 and 200, got 10000/);
+    assert.match(rejected({ type: 'generate', request: { ...request, steps: 0 } }), /steps must be between 1 and 150, got 0/);
+    assert.match(rejected({ type: 'generate', request: { ...request, steps: 10000 } }), /steps must be between 1 and 150, got 10000/);
     assert.match(rejected({ type: 'generate', request: { ...request, guidance: -1 } }), /guidance must be between 0 and 30/);
     assert.match(rejected({ type: 'generate', request: { ...request, seed: -1 } }), /seed must be between 0 and 4294967295/);
     assert.match(rejected({ type: 'generate', request: { ...request, width: 4096 } }), /width must be between 8 and 2048/);
-    assert.match(rejected({ type: 'generate', request: { ...request, count: 9 } }), /count must be between 1 and 8/);
+    assert.match(rejected({ type: 'generate', request: { ...request, count: 17 } }), /count must be between 1 and 16/);
     assert.match(rejected({ type: 'generate', request: { ...request, prompt: '' } }), /prompt must have at least 1 characters/);
     assert.match(rejected({ type: 'generate', request: { ...request, prompt: 'x'.repeat(2001) } }), /prompt must have at most 2000 characters, got 2001/);
     assert.match(rejected({ type: 'save', id: 'x'.repeat(65) } ), /id must have at most 64/);
@@ -99,7 +99,7 @@ describe('Image Studio defaults from settings', () => {
   it('falls back or clamps when a setting is unusable', () => {
     assert.deepEqual(imageDefaults({}), IMAGE_DEFAULTS);
     assert.deepEqual(imageDefaults({ model: '', steps: 0, guidance: 99, scheduler: 'pndm', size: 'big' }), { ...IMAGE_DEFAULTS, steps: 1, guidance: 30 });
-    assert.equal(imageDefaults({ steps: 10000 }).steps, 200);
+    assert.equal(imageDefaults({ steps: 10000 }).steps, 150);
     assert.equal(imageDefaults({ steps: '20' }).steps, IMAGE_DEFAULTS.steps);
     assert.equal(imageDefaults({ steps: 7.6 }).steps, 8);
   });
@@ -112,6 +112,7 @@ describe('Image Studio manifest', () => {
   it('declares the settings with the defaults and choices the panel uses', () => {
     assert.equal(properties['genaiStudio.image.model'].default, IMAGE_DEFAULTS.model);
     assert.equal(properties['genaiStudio.image.steps'].default, IMAGE_DEFAULTS.steps);
+    assert.equal(properties['genaiStudio.image.steps'].maximum, IMAGE_LIMITS.steps.max);
     assert.equal(properties['genaiStudio.image.guidance'].default, IMAGE_DEFAULTS.guidance);
     assert.deepEqual(properties['genaiStudio.image.scheduler'].enum, [...SCHEDULER_CHOICES]);
     assert.deepEqual(parseSize(properties['genaiStudio.image.size'].default), { width: IMAGE_DEFAULTS.width, height: IMAGE_DEFAULTS.height });
