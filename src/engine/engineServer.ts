@@ -27,7 +27,7 @@ import { RetrievalService } from './retrieval/retrievalService';
 import { DeviceSelector } from './devices';
 import { EngineError } from './errors';
 import { ModelManager, type LoadedModel, type ModelLoader } from './modelManager';
-import { isDiffusionFolder, listShippedModelNames } from './modelSource';
+import { isDiffusionFolder, listShippedModelNames, resolveModelSource } from './modelSource';
 import { generate } from './textGenerator';
 import { loadTransformers, onDownloadProgress } from './transformers';
 
@@ -92,7 +92,7 @@ export class EngineServer {
     c.onRequest(Requests.checkDevices, () =>
       guard(() => this.scheduler.schedule('background', () => checkDevices(this.models.getSettings(), this.devices, DEFAULTS.model))),
     );
-    c.onRequest(Requests.load, ({ model }) => guard(() => this.models.load(model, this.causalLM)));
+    c.onRequest(Requests.load, ({ model }) => guard(() => this.models.load(model, this.loaderFor(model))));
     c.onRequest(Requests.unload, ({ model }) => guard(() => this.models.unload(model)));
     c.onRequest(Requests.generate, (params, token) => guard(() => this.generate(params, token)));
     c.onRequest(Requests.generateText, (params, token) =>
@@ -135,6 +135,12 @@ export class EngineServer {
         }));
       }),
     );
+  }
+
+  /** The diffusion loader for Stable-Diffusion folders (model_index.json), the causal LM loader otherwise. */
+  private loaderFor(ref: string): ModelLoader<LoadedModel> {
+    const source = resolveModelSource(ref, this.models.getSettings());
+    return source.kind === 'local' && isDiffusionFolder(source.path) ? this.diffusion : this.causalLM;
   }
 
   /** Runs `work` on the causal LM through the scheduler; the request's cancellation aborts it. */

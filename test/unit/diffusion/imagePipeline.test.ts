@@ -96,6 +96,15 @@ describe('image generation through the engine (shipped genai-image-tiny, real ON
     assert.equal(shipped.find((m) => m.name === 'genai-code-tiny')?.kind, 'causal-lm');
   });
 
+  it('engine/load warms up an image model with the diffusion loader', async () => {
+    const status = await engine.load(MODEL);
+    // The status is taken while load holds the model, as for text models.
+    assert.equal(status.model, MODEL);
+    assert.equal(status.device, 'cpu');
+    assert.equal(status.error, undefined);
+    assert.ok(status.sizeMB! > 1 && status.sizeMB! < 20, `${status.sizeMB} MB`);
+  });
+
   it('reports what it used, with timings, steps and previews', async () => {
     const progress: ImageProgress[] = [];
     const result = await generate({ steps: 12, previewEvery: 4 }, (p) => progress.push(p));
