@@ -67,10 +67,18 @@ describe('Image Studio (e2e)', function () {
     await panel().locator('#count input').fill('1');
   });
 
+  it('Ctrl+Enter in the prompt generates, without the mouse', async () => {
+    const before = await cards().count();
+    await panel().locator('#prompt textarea').fill('a blue square on a yellow background');
+    await panel().locator('#prompt textarea').press('Control+Enter');
+    await cards().nth(before).waitFor({ state: 'visible', timeout: 120_000 });
+    assert.match(await cards().first().innerText(), /a blue square on a yellow background/);
+  });
+
   it('Save writes a PNG whose text metadata holds the prompt and seed', async () => {
     const { page } = workbench();
     // The seed-123 image (the gallery shows the newest first).
-    const card = cards().filter({ hasText: 'seed 123 · 20 steps' });
+    const card = cards().filter({ hasText: 'a yellow triangle on a black background' }).filter({ hasText: 'seed 123 · 20 steps' });
     await card.locator('vscode-button', { hasText: 'Save' }).click();
     // code-server's save dialog is a quick input holding the proposed path in the workspace.
     const input = page.locator('.quick-input-widget input.input');
