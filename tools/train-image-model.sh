@@ -2,14 +2,14 @@
 # Reproduces models/genai-image-tiny end to end on Debian: procedural data + CLIP BPE tokenizer -> VAE ->
 # text encoder + UNet -> ONNX export -> evaluation through onnxruntime (Node) -> MODEL_CARD.md.
 # Usage: bash tools/train-image-model.sh [--minutes N] [--vae-minutes N] [--snapshot]
-#   --minutes N      diffusion (text encoder + UNet) budget in wall-clock minutes (default 45)
-#   --vae-minutes N  VAE budget (default 6)
+#   --minutes N      diffusion (text encoder + UNet) budget in wall-clock minutes (default 40, as shipped)
+#   --vae-minutes N  VAE budget (default 10, as shipped)
 #   --snapshot       mark the card as an early snapshot
 # Stages resume from tools/.work/image/*.pt; delete that folder to start over. Needs node_modules (npm ci).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-MINUTES=45
-VAE_MINUTES=6
+MINUTES=40
+VAE_MINUTES=10
 CARD_FLAGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in

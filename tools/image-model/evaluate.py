@@ -100,6 +100,22 @@ def classify_shape(mask):
     return best
 
 
+def vae_ceiling(runner, folder, held):
+    """Reconstruct the real held-out images through the exported VAE: its error, and what the scorer finds
+    in the reconstructions (the best prompt fidelity the diffusion model could reach)."""
+    data = np.load(path("data.npz"))
+    images = data["held_images"].astype(np.float32) / 255
+    chosen = [h["index"] for h in held]
+    x = images[chosen] * 2 - 1
+    latent = runner.run(f"{folder}/vae_encoder/model.onnx", sample=x)["latent_sample"].astype(np.float32)
+    rebuilt = np.clip(runner.run(f"{folder}/vae_decoder/model.onnx", latent_sample=latent)["sample"] / 2 + 0.5, 0, 1)
+    found = [analyse(im) for im in rebuilt]
+    return {"mse_per_pixel_0_1": float(((rebuilt - images[chosen]) ** 2).mean()),
+            "colour": float(np.mean([f[0] == h["colour"] for f, h in zip(found, held)])),
+            "background": float(np.mean([f[1] == h["background"] for f, h in zip(found, held)])),
+            "shape": float(np.mean([f[2] == h["shape"] for f, h in zip(found, held)]))}
+
+
 def tokenizer_check(folder):
     """Transformers.js (vocab.json + merges.txt converted) must give clip_bpe.py's ids."""
     tok = clip_bpe.Tokenizer.load(f"{folder}/tokenizer")
@@ -118,7 +134,9 @@ def main():
     runner = OnnxRunner()
     try:
         diffs = parity(runner, folder)
-        held = [h for h in json.load(open(path("held_out.json"))) if {"colour", "background"} <= set(h["mentioned"])][:CASES]
+        held = [{**h, "index": i} for i, h in enumerate(json.load(open(path("held_out.json"))))
+                if {"colour", "background"} <= set(h["mentioned"])][:CASES]
+        ceiling = vae_ceiling(runner, folder, held)
         images = generate(runner, folder, [h["caption"] for h in held], seed=7)
         bigger = generate(runner, folder, [h["caption"] for h in held[:8]], seed=8, size=48)
     finally:
@@ -132,7 +150,7 @@ def main():
             correct[k] += int(v)
         rows.append({"caption": h["caption"], "found": {"colour": colour, "background": bg, "shape": shape}, **ok})
     checks = [analyse(im) for im in bigger]
-    result = {"parity_max_abs_diff": diffs, "tokenizer_transformersjs": tokenizer_check(folder), "cases": len(held), "steps": STEPS, "guidance": GUIDANCE,
+    result = {"parity_max_abs_diff": diffs, "vae_reconstruction": ceiling, "tokenizer_transformersjs": tokenizer_check(folder), "cases": len(held), "steps": STEPS, "guidance": GUIDANCE,
               "accuracy": {k: v / len(held) for k, v in correct.items()},
               "size48_colour_background": sum(c[0] == h["colour"] and c[1] == h["background"]
                                               for c, h in zip(checks, held)) / len(checks),

@@ -131,7 +131,7 @@ A small DCGAN for GenAI Studio's Model Playground, trained from scratch here.
   in {minutes:.1f} CPU minutes (1 thread). Reproduce: `bash tools/train-playground-models.sh`. `samples.png`: 32 samples.
 
 ## Measured discriminator scores (onnxruntime, exported files, {n} images each)
-real = held-out images from the generator of the training data (seed 2); generated = generator(N(0, I) noise);
+real = held-out images from the procedural data source (seed 2); generated = generator(N(0, I) noise);
 uniform_noise = pixels drawn uniformly from [0, 1].
 
 | images | mean | std | p5 | p95 | min | max |
