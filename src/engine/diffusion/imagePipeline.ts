@@ -33,6 +33,7 @@ class TimedRunner {
   }
 }
 
+/** `count` images from one prompt (image i from seed + i); a cancel returns the images finished so far. */
 export async function generateImages(
   model: DiffusionModel,
   params: ImageParams,
@@ -47,7 +48,7 @@ export async function generateImages(
   const stepMs: number[] = [];
   const images: GeneratedImage[] = [];
   let cancelled = false;
-  for (let image = 0; image < resolved.count && !cancelled; image++) {
+  for (let image = 0; image < resolved.count; image++) {
     const seed = resolved.seed + image;
     const latents = await denoise(model, runner, resolved, { embeddings, cfg, seed, signal, stepMs }, (step, preview) =>
       progress({ jobId: params.jobId, image, step, steps: resolved.steps, preview }),
