@@ -143,32 +143,31 @@ export class EngineServer {
     return source.kind === 'local' && isDiffusionFolder(source.path) ? this.diffusion : this.causalLM;
   }
 
-  /** Runs `work` on the causal LM through the scheduler; the request's cancellation aborts it. */
-  private run<R>(ref: string, priority: JobPriority, token: CancellationToken, work: (model: CausalLM & DeviceChoice, signal: AbortSignal) => Promise<R>): Promise<R> {
-    return this.runWith(this.causalLM, ref, priority, token, work);
-  }
-
-  private async runWith<T extends LoadedModel, R>(
-    loader: ModelLoader<T>,
-    ref: string,
-    priority: JobPriority,
-    token: CancellationToken,
-    work: (model: T & DeviceChoice, signal: AbortSignal) => Promise<R>,
-  ): Promise<R> {
+  /** Runs `work` on the model through the scheduler; the request's cancellation aborts it. */
+  private async run<R>(ref: string, priority: JobPriority, token: CancellationToken, work: (model: CausalLM & DeviceChoice, signal: AbortSignal) => Promise<R>): Promise<R> {
     const abort = new AbortController();
     const subscription = token.onCancellationRequested(() => abort.abort());
     try {
-      return await this.models.use(ref, loader, (model) => this.scheduler.schedule(priority, (signal) => work(model, signal), abort.signal));
+      return await this.models.use(ref, this.causalLM, (model) => this.scheduler.schedule(priority, (signal) => work(model, signal), abort.signal));
     } finally {
       subscription.dispose();
     }
   }
 
-  /** Images run in the background so completions go first; progress and previews go out as `image/progress`. */
+  /**
+   * Each forward pass of an image is its own background job, so a completion that arrives mid-image
+   * runs after the current step instead of after the whole image. Progress goes out as `image/progress`.
+   */
   private generateImage(params: ImageParams, token: CancellationToken): Promise<ImageResult> {
     const arrived = performance.now();
-    return this.runWith(this.diffusion, params.model, 'background', token, async (model, signal) => ({
-      ...(await generateImages(model, params, signal, (progress) => void this.connection.sendNotification(Notifications.imageProgress, progress), arrived)),
+    const signal = abortSignal(token);
+    return this.models.use(params.model, this.diffusion, async (model) => ({
+      ...(await generateImages(model, params, {
+        signal,
+        progress: (progress) => void this.connection.sendNotification(Notifications.imageProgress, progress),
+        runPass: (pass) => this.scheduler.schedule('background', pass, signal),
+        arrivedMs: arrived,
+      })),
       device: model.device,
     }));
   }

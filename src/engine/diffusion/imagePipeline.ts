@@ -3,6 +3,7 @@
 // progress, previews and cancellation between steps.
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import * as ort from 'onnxruntime-node';
+import { CancelledError } from '../../core/jobScheduler';
 import { combineGuidance, guidanceEmbedding } from '../../core/diffusion/guidance';
 import { GaussianNoise, randomSeed } from '../../core/diffusion/noise';
 import { ProgressPacer } from '../../core/diffusion/progressPacer';
@@ -33,39 +34,47 @@ class TimedRunner {
   }
 }
 
+export interface GenerationHooks {
+  /** The request's cancellation: checked before every forward pass. */
+  signal: AbortSignal;
+  progress(progress: ImageProgress): void;
+  /** Runs one forward pass with its bookkeeping; the engine queues each in its JobScheduler. */
+  runPass<T>(pass: () => Promise<T>): Promise<T>;
+  /** When the request arrived (totalMs counts from here). */
+  arrivedMs: number;
+}
+
 /** `count` images from one prompt (image i from seed + i); a cancel returns the images finished so far. */
-export async function generateImages(
-  model: DiffusionModel,
-  params: ImageParams,
-  signal: AbortSignal,
-  progress: (progress: ImageProgress) => void,
-  arrivedMs = performance.now(),
-): Promise<Omit<ImageResult, 'device'>> {
+export async function generateImages(model: DiffusionModel, params: ImageParams, hooks: GenerationHooks): Promise<Omit<ImageResult, 'device'>> {
   const resolved = resolve(model, params);
   const runner = new TimedRunner();
   const cfg = usesClassifierFreeGuidance(model.variant, resolved.guidance);
-  const embeddings = await encodePrompts(model, runner, resolved, cfg);
   const stepMs: number[] = [];
   const images: GeneratedImage[] = [];
   let cancelled = false;
-  for (let image = 0; image < resolved.count; image++) {
-    const seed = resolved.seed + image;
-    const latents = await denoise(model, runner, resolved, { embeddings, cfg, seed, signal, stepMs }, (step, preview) =>
-      progress({ jobId: params.jobId, image, step, steps: resolved.steps, preview }),
-      params.previewEvery ?? 0,
-    );
-    if (!latents) {
-      cancelled = true;
-      break;
+  try {
+    const embeddings = await hooks.runPass(() => encodePrompts(model, runner, resolved, cfg));
+    for (let image = 0; image < resolved.count; image++) {
+      const seed = resolved.seed + image;
+      const onStep = (step: number, preview?: EncodedImage) => hooks.progress({ jobId: params.jobId, image, step, steps: resolved.steps, preview });
+      const latents = await denoise(model, runner, resolved, { embeddings, cfg, seed, hooks, stepMs }, onStep, params.previewEvery ?? 0);
+      if (!latents) {
+        cancelled = true;
+        break;
+      }
+      images.push({ ...(await hooks.runPass(() => decodeImage(model, runner, latents, resolved.width, resolved.height))), seed });
     }
-    images.push({ ...(await decodeImage(model, runner, latents, resolved.width, resolved.height)), seed });
+  } catch (error) {
+    // Cancelled while a pass waited in the scheduler's queue.
+    if (!(error instanceof CancelledError)) throw error;
+    cancelled = true;
   }
   return {
     images,
     params: resolved,
     variant: model.variant,
     finishReason: cancelled ? 'cancelled' : 'done',
-    totalMs: performance.now() - arrivedMs,
+    totalMs: performance.now() - hooks.arrivedMs,
     msPerStep: stepMs.length ? [...stepMs].sort((a, b) => a - b)[Math.floor((stepMs.length - 1) / 2)] : 0,
     sessionRunMs: runner.sessionRunMs,
   };
@@ -104,7 +113,7 @@ interface DenoiseContext {
   embeddings: ort.Tensor;
   cfg: boolean;
   seed: number;
-  signal: AbortSignal;
+  hooks: GenerationHooks;
   /** Each step's time (scheduler and UNet) is appended. */
   stepMs: number[];
 }
@@ -130,25 +139,27 @@ async function denoise(
   for (let i = 0; i < scheduler.timesteps.length; i++) {
     // Let a cancel request (and other messages) in between steps.
     await yieldToEventLoop();
-    if (context.signal.aborted) return undefined;
-    const started = performance.now();
-    const input = scheduler.scaleModelInput(latents, i);
-    for (let b = 0; b < batch; b++) sample.set(input, b * size);
-    const feeds: Feeds = {
-      sample: new ort.Tensor('float32', sample, [batch, ...shape]),
-      timestep: timestepTensor(model, scheduler.timesteps[i], batch),
-      encoder_hidden_states: context.embeddings,
-    };
-    if (timeCond) feeds.timestep_cond = new ort.Tensor('float32', repeat(timeCond, batch), [batch, timeCond.length]);
-    const out = (await runner.run(model.unet, feeds)).data as Float32Array;
-    const eps = context.cfg ? combineGuidance(out, params.guidance) : out;
-    const { prevSample, denoised } = scheduler.step(eps, i, latents, noise);
-    latents = prevSample;
-    context.stepMs.push(performance.now() - started);
-    const step = i + 1;
-    const last = step === scheduler.timesteps.length;
-    const wantPreview = previewEvery > 0 && step % previewEvery === 0 && !last;
-    if (pacer.due(wantPreview || last)) onStep(step, wantPreview ? await decodeImage(model, runner, denoised, params.width, params.height) : undefined);
+    if (context.hooks.signal.aborted) return undefined;
+    latents = await context.hooks.runPass(async () => {
+      const started = performance.now();
+      const input = scheduler.scaleModelInput(latents, i);
+      for (let b = 0; b < batch; b++) sample.set(input, b * size);
+      const feeds: Feeds = {
+        sample: new ort.Tensor('float32', sample, [batch, ...shape]),
+        timestep: timestepTensor(model, scheduler.timesteps[i], batch),
+        encoder_hidden_states: context.embeddings,
+      };
+      if (timeCond) feeds.timestep_cond = new ort.Tensor('float32', repeat(timeCond, batch), [batch, timeCond.length]);
+      const out = (await runner.run(model.unet, feeds)).data as Float32Array;
+      const eps = context.cfg ? combineGuidance(out, params.guidance) : out;
+      const { prevSample, denoised } = scheduler.step(eps, i, latents, noise);
+      context.stepMs.push(performance.now() - started);
+      const step = i + 1;
+      const last = step === scheduler.timesteps.length;
+      const wantPreview = previewEvery > 0 && step % previewEvery === 0 && !last;
+      if (pacer.due(wantPreview || last)) onStep(step, wantPreview ? await decodeImage(model, runner, denoised, params.width, params.height) : undefined);
+      return prevSample;
+    });
   }
   return latents;
 }

@@ -171,6 +171,21 @@ describe('image generation through the engine (shipped genai-image-tiny, real ON
     assert.equal(next.finishReason, 'done', 'the engine keeps working');
   });
 
+  it('a completion that arrives mid-image runs between two steps, not after the image', async () => {
+    await engine.load('genai-code-tiny');
+    let stepsSeen = 0;
+    let completion: Promise<{ at: number }> | undefined;
+    const image = await engine.generateImage(request({ steps: 40, width: 128, height: 128, scheduler: 'euler' }), (p) => {
+      stepsSeen = p.step;
+      completion ??= engine
+        .complete({ model: 'genai-code-tiny', filePath: '/tmp/a.ts', languageId: 'typescript', prefix: 'function add(a: number, b: number) {\n  return', suffix: '\n}\n', maxTokens: 4 })
+        .then(() => ({ at: stepsSeen }));
+    });
+    assert.equal(image.finishReason, 'done');
+    const { at } = await completion!;
+    assert.ok(at < 40, `the completion answered at step ${at} of 40`);
+  });
+
   it('bad parameters are clear errors, and the engine keeps working', async () => {
     const cases: [Partial<ImageParams>, RegExp][] = [
       [{ steps: 0 }, /Steps must be a whole number from 1 to 150; got 0/],
