@@ -27,6 +27,7 @@ describe('Image Studio (e2e)', function () {
     await cards().first().waitFor({ state: 'visible', timeout: 120_000 });
     assert.match(await cards().first().innerText(), /a red circle on a blue background/);
     assert.match(await panel().locator('#status').innerText(), /Done/);
+    await panel().locator('#modelHelp', { hasText: 'Shipped: genai-image-tiny' }).waitFor({ state: 'visible', timeout: 15_000 });
   });
 
   it('generates from the panel with a fixed seed, shown with the image', async () => {

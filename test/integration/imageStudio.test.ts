@@ -23,7 +23,8 @@ describe('Image Studio', () => {
     await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
   });
   after(async () => {
-    await vscode.workspace.getConfiguration('genaiStudio.image').update('model', undefined, vscode.ConfigurationTarget.Global);
+    const config = vscode.workspace.getConfiguration('genaiStudio.image');
+    for (const key of ['model', 'steps', 'scheduler']) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -48,6 +49,20 @@ describe('Image Studio', () => {
     assert.equal(imageStudioTabs().length, 1, 'still one Image Studio panel');
     assert.equal(second.images[0].pngBase64, first.images[0].pngBase64);
     assert.notEqual(second.images[0].id, first.images[0].id, 'each image gets its own gallery entry');
+  });
+
+  it('uses the image settings of the moment, without a reload', async () => {
+    const config = vscode.workspace.getConfiguration('genaiStudio.image');
+    await config.update('steps', 5, vscode.ConfigurationTarget.Global);
+    await config.update('scheduler', 'euler', vscode.ConfigurationTarget.Global);
+    try {
+      const run = succeeded(await vscode.commands.executeCommand<ImageRun>('genaiStudio.generateImage', { prompt: 'a red circle', seed: 3 }));
+      assert.equal(run.result.params.steps, 5);
+      assert.equal(run.result.params.scheduler, 'euler');
+    } finally {
+      await config.update('steps', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('scheduler', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('a model that does not exist is a clear error, and the panel stays usable', async () => {

@@ -85,7 +85,9 @@ export type HostMessage =
   | { type: 'finished'; finishReason: 'done' | 'cancelled' | 'failed' }
   | { type: 'error'; message: string }
   | { type: 'rejected'; reason: string }
-  | { type: 'notice'; message: string };
+  | { type: 'notice'; message: string }
+  /** The shipped text-to-image models, offered next to the model field. */
+  | { type: 'models'; shipped: string[] };
 
 /** What the panel starts with. */
 export interface ImageStudioState {

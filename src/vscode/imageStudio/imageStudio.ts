@@ -103,7 +103,19 @@ export class ImageStudio implements vscode.Disposable {
       this.running?.cancel();
     });
     this.channel = channel;
+    this.offerShippedModels(channel);
     return channel;
+  }
+
+  /** Not awaited: the panel is usable before the engine answers. */
+  private offerShippedModels(channel: WebviewChannel<PanelMessage, HostMessage>): void {
+    this.deps
+      .engine()
+      .models()
+      .then(
+        (info) => channel.post({ type: 'models', shipped: info.shipped.filter((m) => m.kind === 'diffusion').map((m) => m.name) }),
+        (error: Error) => this.deps.log.warn(`Image Studio: could not list the shipped models: ${error.message}`),
+      );
   }
 
   private async onMessage(message: PanelMessage): Promise<void> {

@@ -16,7 +16,11 @@ export function imageStudioBody(size: string): string {
     <vscode-label for="negativePrompt">Negative prompt</vscode-label>
     <vscode-textfield id="negativePrompt" maxlength="${IMAGE_LIMITS.promptChars}" placeholder="what the image should not show"></vscode-textfield>
     <div class="grid">
-      <div><vscode-label for="model">Model</vscode-label><vscode-textfield id="model"></vscode-textfield></div>
+      <div>
+        <vscode-label for="model">Model</vscode-label>
+        <vscode-textfield id="model"></vscode-textfield>
+        <vscode-form-helper id="modelHelp">A shipped model name, or the absolute folder of a Stable-Diffusion ONNX export.</vscode-form-helper>
+      </div>
       <div><vscode-label for="scheduler">Scheduler</vscode-label><vscode-single-select id="scheduler">${options(SCHEDULER_CHOICES)}</vscode-single-select></div>
       <div><vscode-label for="size">Size</vscode-label><vscode-single-select id="size">${options(sizes)}</vscode-single-select></div>
       <div><vscode-label for="steps">Steps</vscode-label><vscode-textfield id="steps" type="number" min="${IMAGE_LIMITS.steps.min}" max="${IMAGE_LIMITS.steps.max}"></vscode-textfield></div>

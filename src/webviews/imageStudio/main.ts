@@ -182,6 +182,9 @@ host.onMessage((message) => {
     case 'notice':
       status.textContent = message.message;
       break;
+    case 'models':
+      if (message.shipped.length) byId('modelHelp').textContent = `Shipped: ${message.shipped.join(', ')}; or the absolute folder of a Stable-Diffusion ONNX export.`;
+      break;
   }
 });
 
