@@ -32,13 +32,28 @@ export class JobScheduler {
   /** Queues `run`; `signal` (the caller's cancellation) aborts it whether queued or running. */
   schedule<T>(priority: Priority, run: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const controller = new AbortController();
-      const job: QueuedJob = { priority, seq: this.seq++, run, controller, resolve: resolve as (v: unknown) => void, reject };
       if (signal?.aborted) {
         reject(new CancelledError());
         return;
       }
-      signal?.addEventListener('abort', () => this.cancel(job), { once: true });
+      // The listener goes when the job settles: one request may schedule many jobs on its signal.
+      const onAbort = () => this.cancel(job);
+      const settled = () => signal?.removeEventListener('abort', onAbort);
+      const job: QueuedJob = {
+        priority,
+        seq: this.seq++,
+        run,
+        controller: new AbortController(),
+        resolve: (value) => {
+          settled();
+          resolve(value as T);
+        },
+        reject: (reason) => {
+          settled();
+          reject(reason);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.queue.push(job);
       this.pump();
     });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { CancelledError, JobScheduler } from '../../../src/core/jobScheduler';
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -48,6 +49,14 @@ describe('JobScheduler', () => {
     );
     controller.abort();
     assert.equal(await seen, 'aborted');
+  });
+
+  it('removes its abort listener when a job settles, so one signal can serve many jobs', async () => {
+    const scheduler = new JobScheduler();
+    const controller = new AbortController();
+    for (let i = 0; i < 20; i++) await scheduler.schedule('background', async () => i, controller.signal);
+    await assert.rejects(scheduler.schedule('background', async () => Promise.reject(new Error('failed')), controller.signal), /failed/);
+    assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
   });
 
   it('rejects at once when the caller already cancelled', async () => {

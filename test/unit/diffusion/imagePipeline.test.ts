@@ -62,8 +62,10 @@ describe('image generation through the engine (shipped genai-image-tiny, real ON
   const request = (extra: Partial<ImageParams> = {}): ImageParams => ({ jobId: `job-${Math.random()}`, model: MODEL, prompt: 'large red circle on a blue background', seed: 1, ...extra });
   const generate = (extra: Partial<ImageParams> = {}, onProgress?: (p: ImageProgress) => void) => engine.generateImage(request(extra), onProgress);
 
+  const stderr: string[] = [];
   before(() => {
     engine = new EngineProcess({ enginePath: DIST_ENGINE, settings: settings({ shippedModelsDir: SHIPPED_MODELS }) });
+    engine.onLog((entry) => entry.message.startsWith('[engine stderr]') && stderr.push(entry.message));
   });
   after(async () => {
     await engine.dispose();
@@ -240,6 +242,10 @@ describe('image generation through the engine (shipped genai-image-tiny, real ON
     assert.equal(lcm.images.length, 1);
     const again = await generate({ model: join(FIXTURES, 'lcm-tiny'), seed: 3 });
     assert.equal(again.images[0].pngBase64, lcm.images[0].pngBase64, 'LCM noise is seeded too');
+  });
+
+  it('leaves no Node warnings on the engine stderr (e.g. abort listeners piling up over a long generation)', () => {
+    assert.deepEqual(stderr, []);
   });
 
   it('feeds the input dtypes and shapes each export declares (int32 input_ids, a float32 timestep of shape [1])', async () => {
