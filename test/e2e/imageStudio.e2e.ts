@@ -112,4 +112,36 @@ describe('Image Studio (e2e)', function () {
     await panel().locator('#status', { hasText: 'Prompt copied' }).waitFor({ state: 'visible', timeout: 15_000 });
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'a red circle on a blue background');
   });
+
+  it('follows the colour theme', async () => {
+    const { page } = workbench();
+    /** The panel's background and text colours, with the theme's own values read through its CSS variables. */
+    const colours = () =>
+      panel()
+        .locator('body')
+        .evaluate((body) => {
+          const probe = document.createElement('span');
+          probe.style.color = 'var(--vscode-foreground)';
+          probe.style.backgroundColor = 'var(--vscode-editor-background)';
+          body.appendChild(probe);
+          const theme = { foreground: getComputedStyle(probe).color, background: getComputedStyle(probe).backgroundColor };
+          probe.remove();
+          return { body: { foreground: getComputedStyle(body).color, background: getComputedStyle(body).backgroundColor }, theme };
+        });
+    const light = await colours();
+    assert.deepEqual(light.body, light.theme);
+    for (const scope of ['User', 'Machine']) {
+      const file = path.join(workbench().runDir, 'data', scope, 'settings.json');
+      fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), 'workbench.colorTheme': 'Default Dark Modern' }, null, 2));
+    }
+    await page.locator('.monaco-workbench.vs-dark').waitFor({ state: 'attached', timeout: 20_000 });
+    let dark = await colours();
+    for (const until = Date.now() + 10_000; dark.body.background === light.body.background && Date.now() < until; ) {
+      await page.waitForTimeout(250);
+      dark = await colours();
+    }
+    assert.deepEqual(dark.body, dark.theme);
+    assert.notEqual(dark.body.background, light.body.background, 'the background changes with the theme');
+    await workbench().screenshot('image-studio-dark');
+  });
 });
