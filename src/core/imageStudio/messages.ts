@@ -84,7 +84,6 @@ export type HostMessage =
   | { type: 'images'; images: GalleryImage[] }
   | { type: 'finished'; finishReason: 'done' | 'cancelled' | 'failed' }
   | { type: 'error'; message: string }
-  | { type: 'rejected'; reason: string }
   | { type: 'notice'; message: string }
   /** The shipped text-to-image models, offered next to the model field. */
   | { type: 'models'; shipped: string[] };

@@ -2,6 +2,12 @@
 // everything it posts is untrusted input: each message must match one known `type` exactly (no
 // missing or extra fields, values of the right type and range) before the extension acts on it.
 
+/** Every panel can be told that a message it sent was refused, and why. */
+export interface RejectedMessage {
+  type: 'rejected';
+  reason: string;
+}
+
 export type Validation<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /** Checks one value; `path` names it in the reason ("message.steps"). */

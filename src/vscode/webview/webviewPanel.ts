@@ -4,19 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { webviewHtml } from '../../core/webview/html';
-import type { Validation } from '../../core/webview/messageSchema';
+import type { RejectedMessage, Validation } from '../../core/webview/messageSchema';
 
 /** Extension folders every panel may load from: its bundled script, the controls and the icon font. */
 const SHARED_ROOTS = ['dist/webviews', 'media/webview', 'node_modules/@vscode-elements/elements/dist', 'node_modules/@vscode/codicons/dist'];
 // vscode-elements' icons find the codicon style sheet by this id.
 const SHARED_STYLES = [{ file: 'node_modules/@vscode/codicons/dist/codicon.css', id: 'vscode-codicon-stylesheet' }, { file: 'media/webview/base.css' }];
 const SHARED_SCRIPTS = ['node_modules/@vscode-elements/elements/dist/bundled.js'];
-
-/** Every panel can be told that a message it sent was refused. */
-export interface RejectedMessage {
-  type: 'rejected';
-  reason: string;
-}
 
 export interface WebviewPanelOptions<In> {
   viewType: string;

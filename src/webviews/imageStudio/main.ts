@@ -1,13 +1,14 @@
 // The Image Studio page: reads the form, asks the extension to generate, shows the denoising live and
 // keeps a gallery of this session's images. It only posts messages the extension validates again.
 import type { GalleryImage, HostMessage, ImageRequest, ImageStudioState, PanelMessage, SchedulerChoice } from '../../core/imageStudio/messages';
+import type { RejectedMessage } from '../../core/webview/messageSchema';
 import { byId, connectToHost } from '../shared/host';
 
 type Field = HTMLElement & { value: string; disabled: boolean };
 type Checkbox = HTMLElement & { checked: boolean };
 type ProgressBar = HTMLElement & { value: number; max: number };
 
-const host = connectToHost<PanelMessage, HostMessage>();
+const host = connectToHost<PanelMessage, HostMessage | RejectedMessage>();
 const field = (id: string) => byId<Field>(id);
 const [prompt, negativePrompt, model, scheduler, size, steps, guidance, count, seed] = [
   'prompt', 'negativePrompt', 'model', 'scheduler', 'size', 'steps', 'guidance', 'count', 'seed',
