@@ -26,6 +26,8 @@ describe('Image Studio (e2e)', function () {
     await page.locator('.tabs-container .tab', { hasText: 'Image Studio' }).waitFor({ state: 'visible', timeout: 30_000 });
     await cards().first().waitFor({ state: 'visible', timeout: 120_000 });
     assert.match(await cards().first().innerText(), /a red circle on a blue background/);
+    // The command's request reached the page although it was posted before the page had loaded.
+    assert.equal(await panel().locator('#prompt textarea').inputValue(), 'a red circle on a blue background');
     assert.match(await panel().locator('#status').innerText(), /Done/);
     await panel().locator('#modelHelp', { hasText: 'Shipped: genai-image-tiny' }).waitFor({ state: 'visible', timeout: 15_000 });
   });
