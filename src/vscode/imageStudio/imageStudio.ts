@@ -63,10 +63,12 @@ export class ImageStudio implements vscode.Disposable {
     if (prompt === undefined) return undefined;
     const request: ImageRequest = { ...imageSettings(), prompt: prompt.trim(), negativePrompt: '', seed: args.seed };
     const channel = this.open();
-    if (!request.prompt) {
-      const message = 'The prompt is empty: describe the image and press Generate.';
-      channel.post({ type: 'error', message });
-      return { error: message };
+    const refusal = !request.prompt
+      ? 'The prompt is empty: describe the image and press Generate.'
+      : this.running && 'An image is being generated: wait for it or press Cancel, then generate again.';
+    if (refusal) {
+      channel.post({ type: 'error', message: refusal });
+      return { error: refusal };
     }
     channel.post({ type: 'start', request });
     return this.generate(request);

@@ -16,7 +16,7 @@ export function imageStudioBody(size: string): string {
     <vscode-label for="negativePrompt">Negative prompt</vscode-label>
     <vscode-textfield id="negativePrompt" maxlength="${IMAGE_LIMITS.promptChars}" placeholder="what the image should not show"></vscode-textfield>
     <div class="grid">
-      <div>
+      <div class="wide">
         <vscode-label for="model">Model</vscode-label>
         <vscode-textfield id="model"></vscode-textfield>
         <vscode-form-helper id="modelHelp">A shipped model name, or the absolute folder of a Stable-Diffusion ONNX export.</vscode-form-helper>

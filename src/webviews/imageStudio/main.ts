@@ -24,10 +24,22 @@ const gallery = byId<HTMLUListElement>('gallery');
 /** A generate was posted and not yet started: a rejection of it must re-enable Generate. */
 let awaitingStart = false;
 
+/** Selects a size, adding it to the list when a setting names one the list lacks. */
+function selectSize(width: number, height: number): void {
+  const value = `${width}x${height}`;
+  if (!Array.from(size.querySelectorAll('vscode-option')).some((option) => option.getAttribute('value') === value)) {
+    const option = document.createElement('vscode-option');
+    option.setAttribute('value', value);
+    option.textContent = value;
+    size.prepend(option);
+  }
+  size.value = value;
+}
+
 function applyDefaults(defaults: ImageStudioState['defaults']): void {
   model.value = defaults.model;
   scheduler.value = defaults.scheduler;
-  size.value = `${defaults.width}x${defaults.height}`;
+  selectSize(defaults.width, defaults.height);
   steps.value = String(defaults.steps);
   guidance.value = String(defaults.guidance);
   count.value = String(defaults.count);
@@ -55,7 +67,7 @@ function fillForm(request: ImageRequest): void {
   negativePrompt.value = request.negativePrompt;
   model.value = request.model;
   scheduler.value = request.scheduler;
-  size.value = `${request.width}x${request.height}`;
+  selectSize(request.width, request.height);
   steps.value = String(request.steps);
   guidance.value = String(request.guidance);
   count.value = String(request.count);
@@ -79,6 +91,11 @@ function generate(): void {
   if (!request.prompt) {
     showError('Type a prompt first: describe the image (for example "a red circle on a blue background").');
     prompt.focus();
+    return;
+  }
+  if (request.seed !== undefined && !seed.value.trim()) {
+    showError('Type a seed (a whole number from 0 to 4294967295) or tick Random seed.');
+    seed.focus();
     return;
   }
   setBusy(true);
@@ -176,15 +193,16 @@ host.onMessage((message) => {
       if (awaitingStart) {
         setBusy(false);
         status.textContent = 'Not started: correct the form and press Generate.';
+        progress.value = 0;
       }
       awaitingStart = false;
-      showError(`The extension refused a message from this panel: ${message.reason}`);
+      showError(`Not accepted: ${message.reason.replace(/^message\.(request\.)?/, '')}`);
       break;
     case 'notice':
       status.textContent = message.message;
       break;
     case 'models':
-      if (message.shipped.length) byId('modelHelp').textContent = `Shipped: ${message.shipped.join(', ')}; or the absolute folder of a Stable-Diffusion ONNX export.`;
+      if (message.shipped.length) byId('modelHelp').textContent = `Shipped: ${message.shipped.join(', ')}; or the folder of a Stable-Diffusion ONNX export.`;
       break;
   }
 });
