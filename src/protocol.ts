@@ -293,7 +293,7 @@ export interface ImageParams {
   scheduler?: SchedulerName | 'auto';
   /** Images from one prompt; image i uses seed + i. */
   count?: number;
-  /** Send a decoded preview every N steps (0: none). */
+  /** Send a decoded preview every N steps (0: none); skipped while previews would take over a quarter of the time. */
   previewEvery?: number;
 }
 

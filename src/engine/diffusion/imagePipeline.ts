@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { CancelledError } from '../../core/jobScheduler';
 import { combineGuidance, guidanceEmbedding } from '../../core/diffusion/guidance';
 import { GaussianNoise, randomSeed } from '../../core/diffusion/noise';
-import { ProgressPacer } from '../../core/diffusion/progressPacer';
+import { PreviewBudget, ProgressPacer } from '../../core/diffusion/progressPacer';
 import { ImageParamsError, checkPromptLength, resolveImageParams } from '../../core/diffusion/params';
 import { decodedToRgb, unscaleLatents } from '../../core/diffusion/pixels';
 import { SchedulerConfigError, createScheduler } from '../../core/diffusion/schedulers';
@@ -21,6 +21,8 @@ type Feeds = Record<string, ort.Tensor>;
 
 /** Progress goes out at most this often (~30 per second), besides the last step and previews. */
 const PROGRESS_INTERVAL_MS = 33;
+/** Previews may take at most this share of an image's time. */
+const PREVIEW_SHARE = 0.25;
 
 /** Times every session.run, so the overhead of everything else can be measured. */
 class TimedRunner {
@@ -136,6 +138,7 @@ async function denoise(
   const sample = new Float32Array(batch * size);
   const timeCond = model.timeCondDim > 0 ? guidanceEmbedding(params.guidance, model.timeCondDim) : undefined;
   const pacer = new ProgressPacer(PROGRESS_INTERVAL_MS);
+  const previews = new PreviewBudget(PREVIEW_SHARE);
   for (let i = 0; i < scheduler.timesteps.length; i++) {
     // Let a cancel request (and other messages) in between steps.
     await yieldToEventLoop();
@@ -156,8 +159,15 @@ async function denoise(
       context.stepMs.push(performance.now() - started);
       const step = i + 1;
       const last = step === scheduler.timesteps.length;
-      const wantPreview = previewEvery > 0 && step % previewEvery === 0 && !last;
-      if (pacer.due(wantPreview || last)) onStep(step, wantPreview ? await decodeImage(model, runner, denoised, params.width, params.height) : undefined);
+      const wantPreview = previewEvery > 0 && step % previewEvery === 0 && !last && previews.allows();
+      if (!pacer.due(wantPreview || last)) return prevSample;
+      let preview: EncodedImage | undefined;
+      if (wantPreview) {
+        const decodeStarted = performance.now();
+        preview = await decodeImage(model, runner, denoised, params.width, params.height);
+        previews.record(performance.now() - decodeStarted);
+      }
+      onStep(step, preview);
       return prevSample;
     });
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { guidanceEmbedding, combineGuidance } from '../../../src/core/diffusion/guidance';
-import { ProgressPacer } from '../../../src/core/diffusion/progressPacer';
+import { PreviewBudget, ProgressPacer } from '../../../src/core/diffusion/progressPacer';
 import { checkPromptLength, resolveImageParams, type DiffusionModelFacts } from '../../../src/core/diffusion/params';
 import { decodedToRgb } from '../../../src/core/diffusion/pixels';
 import { detectVariant } from '../../../src/core/diffusion/variant';
@@ -96,5 +96,22 @@ describe('progress pacing', () => {
     }
     // 2 ms steps: the first, then one every 17 steps (34 ms), plus the forced 50 and 100.
     assert.deepEqual(sent, [1, 18, 35, 50, 67, 84, 100]);
+  });
+
+  it('allows previews while they stay within their share of the time', () => {
+    let now = 0;
+    const budget = new PreviewBudget(0.25, () => now);
+    const allowed: number[] = [];
+    // 10 ms steps, a preview asked for every step, each decode costing 20 ms (a large model's VAE).
+    for (let step = 1; step <= 20; step++) {
+      now += 10;
+      if (budget.allows()) {
+        allowed.push(step);
+        now += 20;
+        budget.record(20);
+      }
+    }
+    // The first is free to try; then one whenever spent + next <= a quarter of the elapsed time.
+    assert.deepEqual(allowed, [1, 14, 20]);
   });
 });
