@@ -15,6 +15,13 @@ describe('Image Studio (e2e)', function () {
   /** The panel's page: VS Code nests the extension's document in an inner frame of the webview. */
   const panel = (): FrameLocator => workbench().page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
   const cards = () => panel().locator('#gallery li.card');
+  /** Changes settings the way a user does, by editing settings.json; VS Code applies them at once. */
+  function writeUserSettings(settings: Record<string, unknown>): void {
+    for (const scope of ['User', 'Machine']) {
+      const file = path.join(workbench().runDir, 'data', scope, 'settings.json');
+      fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), ...settings }, null, 2));
+    }
+  }
 
   it('Generate Image asks for a prompt, opens the panel and shows the result in the gallery', async () => {
     const { page } = workbench();
@@ -62,6 +69,12 @@ describe('Image Studio (e2e)', function () {
     await panel().locator('#count input').fill('8');
     await panel().locator('#generate').click();
     await panel().locator('#status', { hasText: /Step \d+\/150 · image 1\/8/ }).waitFor({ state: 'visible', timeout: 60_000 });
+    // The live preview follows the denoising: it changes from one step to the next.
+    const preview = panel().locator('#preview');
+    const shown = await preview.getAttribute('src');
+    for (const until = Date.now() + 10_000; (await preview.getAttribute('src')) === shown && Date.now() < until; ) await workbench().page.waitForTimeout(50);
+    assert.notEqual(await preview.getAttribute('src'), shown, 'the preview changes while the image denoises');
+    assert.match((await preview.getAttribute('src')) ?? '', /^data:image\/png;base64,/);
     await panel().locator('#cancel').click();
     await panel().locator('#status', { hasText: 'Cancelled.' }).waitFor({ state: 'visible', timeout: 15_000 });
     assert.ok((await cards().count()) < before + 8, 'not every image was made');
@@ -115,6 +128,13 @@ describe('Image Studio (e2e)', function () {
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'a red circle on a blue background');
   });
 
+  it('takes new starting values from the settings without a reload', async () => {
+    writeUserSettings({ 'genaiStudio.image.steps': 7, 'genaiStudio.image.scheduler': 'euler' });
+    for (const until = Date.now() + 20_000; (await panel().locator('#steps input').inputValue()) !== '7' && Date.now() < until; ) await workbench().page.waitForTimeout(250);
+    assert.equal(await panel().locator('#steps input').inputValue(), '7');
+    assert.equal(await panel().locator('#scheduler').evaluate((select) => (select as HTMLElement & { value: string }).value), 'euler');
+  });
+
   it('follows the colour theme', async () => {
     const { page } = workbench();
     /** The panel's background and text colours, with the theme's own values read through its CSS variables. */
@@ -132,10 +152,7 @@ describe('Image Studio (e2e)', function () {
         });
     const light = await colours();
     assert.deepEqual(light.body, light.theme);
-    for (const scope of ['User', 'Machine']) {
-      const file = path.join(workbench().runDir, 'data', scope, 'settings.json');
-      fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), 'workbench.colorTheme': 'Default Dark Modern' }, null, 2));
-    }
+    writeUserSettings({ 'workbench.colorTheme': 'Default Dark Modern' });
     await page.locator('.monaco-workbench.vs-dark').waitFor({ state: 'attached', timeout: 20_000 });
     let dark = await colours();
     for (const until = Date.now() + 10_000; dark.body.background === light.body.background && Date.now() < until; ) {
