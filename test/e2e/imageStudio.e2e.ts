@@ -83,12 +83,22 @@ describe('Image Studio (e2e)', function () {
     await panel().locator('#count input').fill('1');
   });
 
-  it('Ctrl+Enter in the prompt generates, without the mouse', async () => {
+  it('Ctrl+Enter in the prompt generates, without the mouse; a batch uses consecutive seeds', async () => {
     const before = await cards().count();
+    await panel().locator('#negativePrompt input').fill('circle');
+    await panel().locator('#count input').fill('2');
     await panel().locator('#prompt textarea').fill('a blue square on a yellow background');
     await panel().locator('#prompt textarea').press('Control+Enter');
-    await cards().nth(before).waitFor({ state: 'visible', timeout: 120_000 });
-    assert.match(await cards().first().innerText(), /a blue square on a yellow background/);
+    await cards().nth(before + 1).waitFor({ state: 'visible', timeout: 120_000 });
+    const [second, first] = [await cards().nth(0).innerText(), await cards().nth(1).innerText()];
+    for (const text of [first, second]) {
+      assert.match(text, /a blue square on a yellow background/);
+      assert.match(text, /not: circle/);
+    }
+    assert.match(first, /seed 123\b/);
+    assert.match(second, /seed 124\b/);
+    await panel().locator('#count input').fill('1');
+    await panel().locator('#negativePrompt input').fill('');
   });
 
   it('Save writes a PNG whose text metadata holds the prompt and seed', async () => {
