@@ -45,6 +45,11 @@ export function onDownloadProgress(listener: DownloadListener): void {
   downloadListener = listener;
 }
 
+/** For downloads that do not go through Transformers.js (the files of a diffusion repository). */
+export function reportDownload(file: string, loadedBytes: number, totalBytes: number, done: boolean): void {
+  downloadListener?.(file, loadedBytes, totalBytes, done);
+}
+
 /**
  * Runs `load` with Transformers.js configured for `source` and maps its failures to clear errors.
  * Progress events drive the loading percentage; hub downloads are also reported per file.

@@ -14,6 +14,7 @@ import type { LoadContext, LoadedModel, ModelLoader } from '../modelManager';
 import type { ModelSource } from '../modelSource';
 import type { TransformersLib } from '../transformers';
 import { loadClipTokenizer, type ClipTokenizer } from './clipTokenizer';
+import { cacheDiffusionRepo } from './hubFiles';
 
 /** A session and what its inputs expect. */
 export interface Component {
@@ -54,11 +55,8 @@ export class DiffusionLoader implements ModelLoader<DiffusionModel> {
   constructor(private readonly transformers: () => Promise<TransformersLib>) {}
 
   async load(source: ModelSource, context: LoadContext): Promise<DiffusionModel> {
-    if (source.kind !== 'hub') return this.loadFolder(source.ref, source.path, context);
-    throw new EngineError(
-      EngineErrorCode.ModelInvalid,
-      `Image models cannot be downloaded from the hub yet (${source.ref}). Download the ONNX export's folder and use its absolute path as the model.`,
-    );
+    const folder = source.kind === 'hub' ? await cacheDiffusionRepo(source, context) : source.path;
+    return this.loadFolder(source.ref, folder, context);
   }
 
   private async loadFolder(ref: string, folder: string, context: LoadContext): Promise<DiffusionModel> {

@@ -1,0 +1,98 @@
+// Brings a Stable-Diffusion ONNX repository from the hub (or a mirror) into the hub cache, in the
+// layout Transformers.js uses for its files, so the loader then reads it like a local folder.
+// Files already cached are not fetched again; offline mode uses the cache only.
+import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { EngineErrorCode } from '../../protocol';
+import { EngineError, errorMessage } from '../errors';
+import type { LoadContext } from '../modelManager';
+import { hubCachePath, type ModelSource } from '../modelSource';
+import { reportDownload } from '../transformers';
+
+type HubSource = Extract<ModelSource, { kind: 'hub' }>;
+
+const REQUIRED = ['model_index.json', 'text_encoder/model.onnx', 'unet/model.onnx', 'vae_decoder/model.onnx'];
+const OPTIONAL = [
+  'scheduler/scheduler_config.json',
+  'tokenizer/tokenizer.json',
+  'tokenizer/vocab.json',
+  'tokenizer/merges.txt',
+  'tokenizer/tokenizer_config.json',
+  'tokenizer/special_tokens_map.json',
+  'text_encoder/config.json',
+  'unet/config.json',
+  'vae_decoder/config.json',
+  // Large exports keep their weights beside the graph.
+  'text_encoder/model.onnx_data',
+  'unet/model.onnx_data',
+  'vae_decoder/model.onnx_data',
+];
+
+/** The cached folder of `source`, after fetching what is missing. */
+export async function cacheDiffusionRepo(source: HubSource, context: LoadContext): Promise<string> {
+  const { settings } = context;
+  const files = [...REQUIRED, ...OPTIONAL];
+  for (const [index, file] of files.entries()) {
+    const path = hubCachePath(settings.hubCacheDir, source, file);
+    if (existsSync(path)) continue;
+    const required = REQUIRED.includes(file);
+    if (settings.offline) {
+      if (!required) continue;
+      throw new EngineError(
+        EngineErrorCode.Offline,
+        `${source.ref} is not in the local model cache (${file} is missing) and offline mode is on (genaiStudio.offline), so it cannot be downloaded. Turn offline mode off once to download it, or use a local folder.`,
+      );
+    }
+    context.progress((100 * index) / files.length, `downloading ${file}`);
+    const found = await download(source, file, path, settings.hubEndpoint);
+    if (!found && file === 'model_index.json') {
+      throw new EngineError(EngineErrorCode.ModelNotFound, `${source.ref} was not found on ${settings.hubEndpoint} (no model_index.json). Check the hub id and revision, or the hub endpoint setting.`);
+    }
+    if (!found && required) {
+      throw new EngineError(EngineErrorCode.ModelInvalid, `${source.ref} has no ${file}: it is not a Stable-Diffusion ONNX export. Pick a repository with model_index.json, text_encoder/, unet/ and vae_decoder/ ONNX files.`);
+    }
+  }
+  return hubCachePath(settings.hubCacheDir, source, '');
+}
+
+/** False when the repository has no such file (404). */
+async function download(source: HubSource, file: string, path: string, endpoint: string): Promise<boolean> {
+  const url = `${endpoint.replace(/\/$/, '')}/${source.id}/resolve/${encodeURIComponent(source.revision)}/${file}`;
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new EngineError(
+      EngineErrorCode.HubUnreachable,
+      `Could not download ${source.ref}: ${endpoint} cannot be reached (${errorMessage(error)}). Check your network or the genaiStudio.hubEndpoint setting (a mirror works), or use a local folder.`,
+    );
+  }
+  if (response.status === 404) return false;
+  if (!response.ok || !response.body) {
+    throw new EngineError(EngineErrorCode.HubUnreachable, `Could not download ${file} of ${source.ref} from ${endpoint}: HTTP ${response.status}. Try again later, or use a local folder.`);
+  }
+  const total = Number(response.headers.get('content-length') ?? 0);
+  let loaded = 0;
+  const count = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      loaded += chunk.length;
+      reportDownload(file, loaded, total, false);
+      done(null, chunk);
+    },
+  });
+  // A partial file never looks cached: it is renamed into place only when complete.
+  const partial = `${path}.part`;
+  mkdirSync(dirname(path), { recursive: true });
+  try {
+    await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), count, createWriteStream(partial));
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw new EngineError(EngineErrorCode.HubUnreachable, `The download of ${file} of ${source.ref} was interrupted (${errorMessage(error)}). Try again.`);
+  }
+  renameSync(partial, path);
+  reportDownload(file, loaded, total, true);
+  return true;
+}

@@ -1,0 +1,67 @@
+// A diffusion model by hub id, through a local mirror of the hub: download into the cache once,
+// then offline from the cache, with clear errors otherwise.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DiffusionLoader, type DiffusionModel } from '../../../src/engine/diffusion/diffusionModel';
+import { DeviceSelector } from '../../../src/engine/devices';
+import { EngineError } from '../../../src/engine/errors';
+import { ModelManager } from '../../../src/engine/modelManager';
+import { loadTransformers, onDownloadProgress } from '../../../src/engine/transformers';
+import { EngineErrorCode, type EngineSettings } from '../../../src/protocol';
+import { startHubMirror, type HubMirror } from '../support/hubMirror';
+import { REPO_ROOT, cleanTemps, settings, tempDir } from '../support/builders';
+
+const HUB_ID = 'genai-studio/turbo-tiny';
+const FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'diffusion', 'turbo-tiny');
+
+describe('diffusion models by hub id (local mirror)', () => {
+  let mirror: HubMirror;
+  const managers: ModelManager[] = [];
+  const downloaded: string[] = [];
+
+  before(async () => {
+    mirror = await startHubMirror({ [HUB_ID]: FIXTURE });
+    onDownloadProgress((file, _loaded, _total, done) => done && downloaded.push(file));
+  });
+  after(async () => {
+    onDownloadProgress(() => undefined);
+    for (const m of managers) await m.dispose();
+    await mirror.close();
+    cleanTemps();
+  });
+
+  const load = (ref: string, engineSettings: EngineSettings): Promise<DiffusionModel> => {
+    const manager = new ModelManager(engineSettings, new DeviceSelector(), { status: () => undefined, log: () => undefined });
+    managers.push(manager);
+    return manager.use(ref, new DiffusionLoader(loadTransformers), async (model) => model);
+  };
+  const failure = (promise: Promise<unknown>) => promise.then(() => assert.fail('the load should fail'), (e: unknown) => e as EngineError);
+
+  it('downloads the repository once into the cache, then loads it offline from there', async () => {
+    const cache = tempDir('genai-hub-');
+    const model = await load(HUB_ID, settings({ hubEndpoint: mirror.endpoint, hubCacheDir: cache }));
+    assert.equal(model.variant, 'sd-turbo');
+    assert.ok(existsSync(join(cache, HUB_ID, 'unet', 'model.onnx')));
+    assert.ok(downloaded.includes('unet/model.onnx') && downloaded.includes('tokenizer/vocab.json'), downloaded.join(', '));
+    assert.equal(mirror.downloads.get(`${HUB_ID}/unet/model.onnx`), 1);
+
+    const offline = await load(HUB_ID, settings({ hubEndpoint: mirror.endpoint, hubCacheDir: cache, offline: true }));
+    assert.equal(offline.variant, 'sd-turbo');
+    assert.equal(mirror.downloads.get(`${HUB_ID}/unet/model.onnx`), 1, 'nothing downloaded again');
+  });
+
+  it('offline with an empty cache, an unknown repository and an unreachable hub are clear errors', async () => {
+    let error = await failure(load(HUB_ID, settings({ hubEndpoint: mirror.endpoint, offline: true })));
+    assert.equal(error.code, EngineErrorCode.Offline);
+    assert.match(error.message, /not in the local model cache .* offline mode is on/);
+
+    error = await failure(load('genai-studio/no-such-model', settings({ hubEndpoint: mirror.endpoint })));
+    assert.equal(error.code, EngineErrorCode.ModelNotFound);
+    assert.match(error.message, /was not found on .* Check the hub id/);
+
+    error = await failure(load(HUB_ID, settings({ hubEndpoint: 'http://127.0.0.1:9' })));
+    assert.equal(error.code, EngineErrorCode.HubUnreachable);
+    assert.match(error.message, /cannot be reached/);
+  });
+});
