@@ -138,6 +138,28 @@ describe('Image Studio (e2e)', function () {
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'a red circle on a blue background');
   });
 
+  it('its Content-Security-Policy blocks injected inline scripts and remote images in the real webview', async () => {
+    const outcome = await panel()
+      .locator('body')
+      .evaluate(async (body) => {
+        const violations: string[] = [];
+        document.addEventListener('securitypolicyviolation', (event) => violations.push(`${event.effectiveDirective} ${event.blockedURI}`));
+        const script = document.createElement('script');
+        script.textContent = 'document.body.dataset.injected = "ran"';
+        body.appendChild(script);
+        const image = document.createElement('img');
+        image.src = 'https://example.com/remote.png';
+        body.appendChild(image);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        script.remove();
+        image.remove();
+        return { ran: body.dataset.injected ?? 'no', violations };
+      });
+    assert.equal(outcome.ran, 'no', 'the injected inline script did not run');
+    assert.ok(outcome.violations.some((v) => v.startsWith('script-src')), `a script-src violation: ${outcome.violations.join('; ')}`);
+    assert.ok(outcome.violations.some((v) => v.startsWith('img-src https://example.com')), `an img-src violation: ${outcome.violations.join('; ')}`);
+  });
+
   it('takes new starting values from the settings without a reload', async () => {
     writeUserSettings({ 'genaiStudio.image.steps': 7, 'genaiStudio.image.scheduler': 'euler' });
     for (const until = Date.now() + 20_000; (await panel().locator('#steps input').inputValue()) !== '7' && Date.now() < until; ) await workbench().page.waitForTimeout(250);
