@@ -139,7 +139,13 @@ export class EngineServer {
 
   /** The diffusion loader for Stable-Diffusion folders (model_index.json), the causal LM loader otherwise. */
   private loaderFor(ref: string): ModelLoader<LoadedModel> {
-    const source = resolveModelSource(ref, this.models.getSettings());
+    let source;
+    try {
+      source = resolveModelSource(ref, this.models.getSettings());
+    } catch {
+      // A reference that resolves to nothing fails inside the manager's load, which reports it in the status.
+      return this.causalLM;
+    }
     return source.kind === 'local' && isDiffusionFolder(source.path) ? this.diffusion : this.causalLM;
   }
 
