@@ -57,7 +57,7 @@ describe('walkthrough "Generative AI, step by step" (e2e)', function () {
     let rows: string[] = [];
     while (rows.length === 0 && Date.now() < deadline) {
       for (const frame of page.frames()) {
-        const found = await frame.evaluate(() => [...document.querySelectorAll('table tr')].map((tr) => (tr as HTMLElement).innerText)).catch(() => []);
+        const found = await frame.evaluate(() => Array.from(document.querySelectorAll('table tr'), (tr) => (tr as HTMLElement).innerText)).catch(() => []);
         if (found.length) rows = found;
       }
       if (rows.length === 0) await page.waitForTimeout(250);
