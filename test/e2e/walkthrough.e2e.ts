@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
-import { useWorkbench } from './harness';
+import { repoRoot, useWorkbench } from './harness';
 
 const TITLE = 'Generative AI, step by step';
 
@@ -133,6 +133,19 @@ describe('walkthrough "Generative AI, step by step" (e2e)', function () {
     assert.equal(await isDone('tryTextGeneration'), true);
     assert.equal(await isDone('tryInlineCompletion'), false, 'other steps stay open');
     await workbench().screenshot('walkthrough-step-completed');
+  });
+
+  it('opens the Model Playground from a model-family step', async function () {
+    // The playground is the other half of issue 6; run this once it contributes its command.
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+    if (!pkg.contributes.commands.some((c: { command: string }) => c.command === 'genaiStudio.openPlayground')) this.skip();
+    const { page } = workbench();
+    await openWalkthrough();
+    await runStepAction('variationalAutoencoders', 'Run the VAE Demo');
+    // A webview panel (not the walkthrough) becomes the active editor.
+    await page.locator('.tabs-container .tab.active').filter({ hasNotText: 'Welcome' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator('.webview.ready, iframe.webview').last().waitFor({ state: 'attached', timeout: 30_000 });
+    await workbench().screenshot('walkthrough-playground-opened');
   });
 
   it('completes "Try inline completion" only once a suggestion is accepted', async () => {
