@@ -346,6 +346,112 @@ export interface ImageProgress {
   preview?: EncodedImage;
 }
 
+// ---- Model Playground demos (small shipped models; every demo is an interactive job) ----
+
+/** The playground's demos; also the tab the playground command opens. */
+export type DemoName = 'vae' | 'gan' | 'diffusion' | 'transformer';
+export const DEMO_NAMES: readonly DemoName[] = ['vae', 'gan', 'diffusion', 'transformer'];
+
+/** A VAE request: decode a latent point, sample the prior, interpolate two examples' means, or encode the examples. */
+export type VaeDemoParams =
+  | { action: 'decode'; latent: number[] }
+  | { action: 'sample'; seed: number; count: number }
+  | { action: 'interpolate'; from: string; to: string; t: number }
+  | { action: 'examples' };
+
+export interface VaeExample {
+  name: string;
+  image: EncodedImage;
+  /** Mean squared error per pixel (pixels in [0, 1]) of decoder(encoder mean) against the example. */
+  reconstructionError: number;
+}
+
+export interface VaeDemoResult {
+  /** Decoded images, one per latent. */
+  images: EncodedImage[];
+  latents: number[][];
+  /** `examples` only: the originals, in the order of `images` (their reconstructions). */
+  examples?: VaeExample[];
+  ms: number;
+}
+
+export interface GanDemoParams {
+  seed: number;
+  /** Generated samples (and as many real and uniform-noise ones) to score, 1-8. */
+  count: number;
+}
+
+export interface ScoredImage {
+  image: EncodedImage;
+  /** The discriminator's probability that the image is real. */
+  score: number;
+}
+
+export interface GanDemoResult {
+  generated: ScoredImage[];
+  /** Training-distribution examples (the procedural shapes the VAE ships as examples). */
+  real: ScoredImage[];
+  /** Uniform random pixels, the baseline a generator starts from. */
+  noise: ScoredImage[];
+  ms: number;
+}
+
+/**
+ * The text-to-image model's reverse denoising (x_t after every step, decoded) and the forward noising of
+ * its final latents x0 at the same timesteps: x_t = sqrt(acp_t) x0 + sqrt(1 - acp_t) eps, eps from GaussianNoise(seed + 1).
+ */
+export interface DiffusionDemoParams {
+  /** Text-to-image model (default: the shipped one). */
+  model?: string;
+  prompt: string;
+  seed: number;
+  /** 1-50. */
+  steps: number;
+  /** Also return the latents (tests check the formula on them). */
+  withLatents?: boolean;
+}
+
+export interface DiffusionDemoResult {
+  /** The scheduler's timesteps, noisiest first; reverse[i] and forward[i] are x at timesteps[i]. */
+  timesteps: number[];
+  /** acp at each of `timesteps`. */
+  alphasCumprod: number[];
+  /** The reverse process: the input of each denoising step, decoded (reverse[0] is the initial noise). */
+  reverse: EncodedImage[];
+  /** The forward process: the final latents x0 noised to each timestep, decoded. */
+  forward: EncodedImage[];
+  /** The final image (x0 decoded). */
+  image: EncodedImage;
+  latents?: { x0: number[]; noise: number[]; forward: number[][] };
+  ms: number;
+}
+
+export interface NextTokenParams {
+  /** Causal LM (default: the shipped code model). */
+  model?: string;
+  prompt: string;
+  /** > 0; the bars show softmax(logits / temperature). */
+  temperature: number;
+  /** How many bars, 1-20; the rest is `other`. */
+  topK: number;
+  seed: number;
+}
+
+export interface TokenProbability {
+  id: number;
+  text: string;
+  probability: number;
+}
+
+export interface NextTokenResult {
+  top: TokenProbability[];
+  /** 1 - sum(top): the probability of every other token. */
+  other: number;
+  /** A token drawn from the full tempered distribution (for generating token by token). */
+  sampled: TokenProbability;
+  ms: number;
+}
+
 export namespace Requests {
   export const configure = new RequestType<EngineSettings, void, void>('engine/configure');
   export const info = new RequestType0<EngineInfo, void>('engine/info');
@@ -370,6 +476,11 @@ export namespace Requests {
   export const ask = new RequestType<AskParams, AskResult, void>('retrieval/ask');
   /** Text to image (background priority); sends `image/progress`; a cancel stops within one step. */
   export const generateImage = new RequestType<ImageParams, ImageResult, void>('image/generate');
+  /** Model Playground demos (interactive priority). */
+  export const demoVae = new RequestType<VaeDemoParams, VaeDemoResult, void>('demo/vae');
+  export const demoGan = new RequestType<GanDemoParams, GanDemoResult, void>('demo/gan');
+  export const demoDiffusion = new RequestType<DiffusionDemoParams, DiffusionDemoResult, void>('demo/diffusion');
+  export const demoNextToken = new RequestType<NextTokenParams, NextTokenResult, void>('demo/nextToken');
 }
 
 export namespace Notifications {

@@ -12,6 +12,14 @@ import {
   type CompleteParams,
   type CompleteResult,
   type DeviceCheck,
+  type DiffusionDemoParams,
+  type DiffusionDemoResult,
+  type GanDemoParams,
+  type GanDemoResult,
+  type NextTokenParams,
+  type NextTokenResult,
+  type VaeDemoParams,
+  type VaeDemoResult,
   type DownloadProgress,
   type EngineInfo,
   type EngineSettings,
@@ -157,6 +165,23 @@ export class EngineProcess {
     } finally {
       subscription?.dispose();
     }
+  }
+
+  /** Model Playground demos (interactive, on the shipped models). */
+  demoVae(params: VaeDemoParams): Promise<VaeDemoResult> {
+    return this.request((c) => c.sendRequest(Requests.demoVae, params));
+  }
+
+  demoGan(params: GanDemoParams): Promise<GanDemoResult> {
+    return this.request((c) => c.sendRequest(Requests.demoGan, params));
+  }
+
+  demoDiffusion(params: DiffusionDemoParams, token?: CancellationToken): Promise<DiffusionDemoResult> {
+    return this.request((c) => c.sendRequest(Requests.demoDiffusion, params, token ?? CancellationToken.None));
+  }
+
+  demoNextToken(params: NextTokenParams): Promise<NextTokenResult> {
+    return this.request((c) => c.sendRequest(Requests.demoNextToken, params));
   }
 
   /** Forwards the job's streamed chunks to `onText` while `send` runs. */

@@ -2,7 +2,9 @@
 import { join } from 'node:path';
 import { CancellationToken, ResponseError, type MessageConnection } from 'vscode-jsonrpc';
 import { CancelledError, JobScheduler } from '../core/jobScheduler';
-import { DEFAULTS } from '../defaults';
+import { checkDiffusionParams, checkGanParams, checkNextTokenParams, checkVaeParams } from '../core/playground/demoParams';
+import type { Validation } from '../core/webview/messageSchema';
+import { DEFAULTS, IMAGE_MODEL } from '../defaults';
 import {
   EngineErrorCode,
   Notifications,
@@ -22,6 +24,10 @@ import { checkDevices } from './deviceCheck';
 import { DiffusionLoader } from './diffusion/diffusionModel';
 import { generateImages } from './diffusion/imagePipeline';
 import { generateFromPrompt } from './generation/textFromPrompt';
+import { runDiffusionDemo } from './playground/diffusionDemo';
+import { ganLoader, runGanDemo } from './playground/ganDemo';
+import { nextTokenDistribution } from './playground/nextToken';
+import { readExamples, runVaeDemo, vaeLoader } from './playground/vaeDemo';
 import { answerQuestion } from './retrieval/answer';
 import { RetrievalService } from './retrieval/retrievalService';
 import { DeviceSelector } from './devices';
@@ -125,6 +131,7 @@ export class EngineServer {
       }),
     );
     c.onRequest(Requests.generateImage, (params, token) => guard(() => this.generateImage(params, token)));
+    this.registerDemos();
     c.onRequest(Requests.complete, (params, token) =>
       guard(() => {
         const arrived = performance.now();
@@ -134,6 +141,52 @@ export class EngineServer {
           device: model.device,
         }));
       }),
+    );
+  }
+
+  /** The Model Playground's demos: interactive jobs on the shipped models, parameters checked first. */
+  private registerDemos(): void {
+    const c = this.connection;
+    const timed = async <R>(work: () => Promise<R>): Promise<R & { ms: number }> => {
+      const started = performance.now();
+      return { ...(await work()), ms: performance.now() - started };
+    };
+    c.onRequest(Requests.demoVae, (params, token) =>
+      guard(() =>
+        timed(() => {
+          const request = checked(checkVaeParams(params));
+          return this.models.use(VAE_MODEL, vaeLoader, (model) => this.scheduler.schedule('interactive', () => runVaeDemo(model, request), abortSignal(token)));
+        }),
+      ),
+    );
+    c.onRequest(Requests.demoGan, (params, token) =>
+      guard(() =>
+        timed(() => {
+          const request = checked(checkGanParams(params, 'params'));
+          return this.models.use(VAE_MODEL, vaeLoader, (vae) =>
+            this.models.use(GAN_MODEL, ganLoader, (gan) => this.scheduler.schedule('interactive', () => runGanDemo(gan, request, readExamples(vae)), abortSignal(token))),
+          );
+        }),
+      ),
+    );
+    c.onRequest(Requests.demoDiffusion, (params, token) =>
+      guard(() =>
+        timed(() => {
+          const request = checked(checkDiffusionParams(params, 'params'));
+          const signal = abortSignal(token);
+          return this.models.use(request.model ?? IMAGE_MODEL, this.diffusion, (model) =>
+            runDiffusionDemo(model, request, { signal, runPass: (pass) => this.scheduler.schedule('interactive', pass, signal), arrivedMs: performance.now() }),
+          );
+        }),
+      ),
+    );
+    c.onRequest(Requests.demoNextToken, (params, token) =>
+      guard(() =>
+        timed(() => {
+          const request = checked(checkNextTokenParams(params, 'params'));
+          return this.run(request.model ?? DEFAULTS.model, 'interactive', token, (model) => nextTokenDistribution(model, request));
+        }),
+      ),
     );
   }
 
@@ -204,6 +257,16 @@ export class EngineServer {
       return { ...outcome, totalMs: performance.now() - arrived, device: model.device };
     });
   }
+}
+
+/** The playground's VAE and GAN (shipped; their examples and scores are what the demos show). */
+const VAE_MODEL = 'genai-vae-tiny';
+const GAN_MODEL = 'genai-gan-tiny';
+
+/** A validated request, or a BadRequest error with the reason. */
+function checked<T>(validation: Validation<T>): T {
+  if (!validation.ok) throw new EngineError(EngineErrorCode.BadRequest, `${validation.reason}.`);
+  return validation.value;
 }
 
 /** An AbortSignal that follows a request's cancellation, for work that does not go through `run`. */

@@ -122,7 +122,7 @@ function presentToPast(outputs: ort.InferenceSession.OnnxValueMapType): Feeds {
   return feeds;
 }
 
-function lastRow(logits: ort.OnnxValue): Float32Array {
+export function lastRow(logits: ort.OnnxValue): Float32Array {
   const tensor = logits as ort.Tensor;
   const [, seq, vocab] = tensor.dims;
   const data = tensor.data as Float32Array;

@@ -140,7 +140,7 @@ export function sessionOptions(file: string, device: ExecutionDevice): ort.Infer
   return { executionProviders: [device], ...(small ? { intraOpNumThreads: 1 } : {}) };
 }
 
-async function createComponent(file: string, device: ExecutionDevice, usualOutput: string, ref: string): Promise<Component> {
+export async function createComponent(file: string, device: ExecutionDevice, usualOutput: string, ref: string): Promise<Component> {
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(file, sessionOptions(file, device));

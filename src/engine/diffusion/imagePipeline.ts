@@ -44,6 +44,8 @@ export interface GenerationHooks {
   runPass<T>(pass: () => Promise<T>): Promise<T>;
   /** When the request arrived (totalMs counts from here). */
   arrivedMs: number;
+  /** Sees the latents before each step, and the final ones as step `steps` (the Model Playground shows them). */
+  onLatents?(step: number, latents: Float64Array): void;
 }
 
 /** `count` images from one prompt (image i from seed + i); a cancel returns the images finished so far. */
@@ -143,6 +145,7 @@ async function denoise(
     // Let a cancel request (and other messages) in between steps.
     await yieldToEventLoop();
     if (context.hooks.signal.aborted) return undefined;
+    context.hooks.onLatents?.(i, latents);
     latents = await context.hooks.runPass(async () => {
       const started = performance.now();
       const input = scheduler.scaleModelInput(latents, i);
@@ -171,6 +174,7 @@ async function denoise(
       return prevSample;
     });
   }
+  context.hooks.onLatents?.(scheduler.timesteps.length, latents);
   return latents;
 }
 
@@ -195,6 +199,11 @@ function repeat(values: Float32Array, times: number): Float32Array {
   const out = new Float32Array(values.length * times);
   for (let t = 0; t < times; t++) out.set(values, t * values.length);
   return out;
+}
+
+/** Latents (scaled as the UNet sees them) decoded to a PNG. */
+export function decodeLatents(model: DiffusionModel, latents: Float64Array, width: number, height: number): Promise<EncodedImage> {
+  return decodeImage(model, new TimedRunner(), latents, width, height);
 }
 
 async function decodeImage(model: DiffusionModel, runner: TimedRunner, latents: Float64Array, width: number, height: number): Promise<EncodedImage> {
