@@ -11,6 +11,7 @@ import { registerEngineCommands } from './engineCommands';
 import { WorkspaceAsk } from './generation/askCommands';
 import { registerTextCommands } from './generation/textCommands';
 import { ImageStudio } from './imageStudio/imageStudio';
+import { Playground } from './playground/playground';
 import { onEngineSettingsChanged, readEngineSettings } from './settings';
 import { StatusBar, type StatusSnapshot } from './statusBar';
 import { registerWalkthroughCommands } from './walkthrough/walkthroughCommands';
@@ -48,6 +49,7 @@ export class Container implements vscode.Disposable {
       ...registerEngineCommands({ engine: () => this.engineProcess, restartEngine: () => this.restartEngine(), log: this.log, statusBar: this.statusBar }),
       ...registerTextCommands({ engine: () => this.engineProcess, log: this.log }),
       new ImageStudio({ engine: () => this.engineProcess, log: this.log, extensionUri: context.extensionUri }),
+      new Playground({ engine: () => this.engineProcess, log: this.log, extensionUri: context.extensionUri }),
       ...registerWalkthroughCommands(context.extensionUri),
       // Indexes persist per workspace (global storage when no folder is open).
       new WorkspaceAsk({ engine: () => this.engineProcess, log: this.log, storageDir: vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'retrieval').fsPath }),

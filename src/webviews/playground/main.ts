@@ -1,0 +1,218 @@
+// The Model Playground page: four demo sections; every control posts a message the extension validates
+// and runs on the engine; results and errors come back as typed messages.
+import type { HostMessage, PanelMessage, PlaygroundState } from '../../core/playground/playgroundMessages';
+import type { RejectedMessage } from '../../core/webview/messageSchema';
+import type { DemoName, EncodedImage, ScoredImage } from '../../protocol';
+import { byId, connectToHost } from '../shared/host';
+
+type Field = HTMLElement & { value: string };
+const DEMOS: DemoName[] = ['vae', 'gan', 'diffusion', 'transformer'];
+const host = connectToHost<PanelMessage, HostMessage | RejectedMessage>();
+const status = byId('status');
+const errorBox = byId('error');
+const range = (id: string) => byId<HTMLInputElement>(id);
+let seed = 1;
+
+function dataUri(image: EncodedImage): string {
+  return `data:image/png;base64,${image.pngBase64}`;
+}
+
+function showError(message: string): void {
+  errorBox.textContent = message;
+  errorBox.hidden = false;
+}
+
+function send(message: PanelMessage, what: string): void {
+  errorBox.hidden = true;
+  status.textContent = `${what}…`;
+  host.post(message);
+}
+
+function show(demo: DemoName): void {
+  for (const name of DEMOS) {
+    byId(`demo-${name}`).hidden = name !== demo;
+    byId(`tab-${name}`).setAttribute('aria-pressed', String(name === demo));
+  }
+  if (demo === 'vae' && !byId<HTMLSelectElement>('vaeFrom').options.length) send({ type: 'vaeExamples' }, 'Encoding the examples');
+}
+
+for (const name of DEMOS) byId(`tab-${name}`).addEventListener('click', () => show(name));
+
+/** Sliders post only the latest value, one request at a time, so dragging never queues up work. */
+function latestOnly(post: () => void): { trigger(): void; done(): void } {
+  let busy = false;
+  let again = false;
+  return {
+    trigger() {
+      if (busy) again = true;
+      else {
+        busy = true;
+        post();
+      }
+    },
+    done() {
+      busy = false;
+      if (again) {
+        again = false;
+        this.trigger();
+      }
+    },
+  };
+}
+
+function bindOutput(id: string): void {
+  const input = range(id);
+  input.addEventListener('input', () => (byId(`${id}Value`).textContent = input.value));
+}
+['z1', 'z2', 'vaeT', 'temperature', 'diffusionStep'].forEach(bindOutput);
+
+// VAE
+const decode = latestOnly(() => send({ type: 'vaeDecode', z1: Number(range('z1').value), z2: Number(range('z2').value) }, 'Decoding'));
+const interpolate = latestOnly(() =>
+  send({ type: 'vaeInterpolate', from: byId<HTMLSelectElement>('vaeFrom').value, to: byId<HTMLSelectElement>('vaeTo').value, t: Number(range('vaeT').value) }, 'Interpolating'),
+);
+range('z1').addEventListener('input', () => decode.trigger());
+range('z2').addEventListener('input', () => decode.trigger());
+range('vaeT').addEventListener('input', () => interpolate.trigger());
+byId('vaeFrom').addEventListener('change', () => interpolate.trigger());
+byId('vaeTo').addEventListener('change', () => interpolate.trigger());
+byId('vaeSample').addEventListener('click', () => send({ type: 'vaeSample', seed: seed++ }, 'Sampling the prior'));
+
+function fillImages(listId: string, images: { image: EncodedImage; caption: string }[]): void {
+  const list = byId<HTMLUListElement>(listId);
+  list.replaceChildren(
+    ...images.map(({ image, caption }) => {
+      const item = document.createElement('li');
+      const img = document.createElement('img');
+      img.className = 'pixelated';
+      img.src = dataUri(image);
+      img.alt = caption;
+      const text = document.createElement('span');
+      text.textContent = caption;
+      item.append(img, text);
+      return item;
+    }),
+  );
+}
+
+// GAN
+byId('ganGenerate').addEventListener('click', () => send({ type: 'gan', seed: seed++ }, 'Generating'));
+const scored = (images: ScoredImage[]) => images.map((s) => ({ image: s.image, caption: `score ${s.score.toFixed(3)}` }));
+
+// Diffusion
+let diffusion: Extract<HostMessage, { type: 'diffusion' }>['result'] | undefined;
+byId('diffusionRun').addEventListener('click', () => {
+  const steps = Number(byId<Field>('diffusionSteps').value);
+  send({ type: 'diffusion', prompt: byId<Field>('diffusionPrompt').value.trim(), seed: seed++, steps }, 'Denoising');
+});
+function showDiffusionStep(): void {
+  if (!diffusion) return;
+  const i = Number(range('diffusionStep').value);
+  const n = diffusion.timesteps.length;
+  const done = i >= n;
+  byId<HTMLImageElement>('diffusionReverse').src = dataUri(done ? diffusion.image : diffusion.reverse[i]);
+  byId<HTMLImageElement>('diffusionForward').src = dataUri(done ? diffusion.image : diffusion.forward[i]);
+  byId('diffusionLabel').textContent = done
+    ? `Step ${n} of ${n}: the final image x0`
+    : `Step ${i} of ${n}: t = ${diffusion.timesteps[i]}, signal sqrt(acp) = ${Math.sqrt(diffusion.alphasCumprod[i]).toFixed(3)}, noise sqrt(1 - acp) = ${Math.sqrt(1 - diffusion.alphasCumprod[i]).toFixed(3)}`;
+}
+range('diffusionStep').addEventListener('input', showDiffusionStep);
+
+// Transformer
+const tokenPrompt = byId<Field>('tokenPrompt');
+let appendNext = false;
+function askNextToken(append: boolean): void {
+  appendNext = append;
+  send({ type: 'nextToken', prompt: tokenPrompt.value, temperature: Number(range('temperature').value), seed: seed++ }, 'Predicting the next token');
+}
+byId('tokenShow').addEventListener('click', () => askNextToken(false));
+byId('tokenNext').addEventListener('click', () => askNextToken(true));
+range('temperature').addEventListener('change', () => askNextToken(false));
+
+function showBars(result: Extract<HostMessage, { type: 'nextToken' }>['result']): void {
+  const rows = [...result.top.map((t) => ({ label: JSON.stringify(t.text), p: t.probability })), { label: 'all other tokens', p: result.other }];
+  byId('tokenBars').replaceChildren(
+    ...rows.map(({ label, p }) => {
+      const item = document.createElement('li');
+      const code = document.createElement('code');
+      code.textContent = label;
+      const meter = document.createElement('meter');
+      meter.min = 0;
+      meter.max = 1;
+      meter.value = p;
+      meter.setAttribute('aria-label', label);
+      const value = document.createElement('span');
+      value.textContent = `${(100 * p).toFixed(1)}%`;
+      item.append(code, meter, value);
+      return item;
+    }),
+  );
+}
+
+host.onMessage((message) => {
+  switch (message.type) {
+    case 'show':
+      show(message.demo);
+      return;
+    case 'rejected':
+      status.textContent = '';
+      showError(`The extension refused that request: ${message.reason}`);
+      decode.done();
+      interpolate.done();
+      return;
+    case 'error':
+      status.textContent = '';
+      showError(`The ${message.demo} demo failed: ${message.message}`);
+      decode.done();
+      interpolate.done();
+      return;
+  }
+  status.textContent = `Done in ${Math.round(message.result.ms)} ms.`;
+  switch (message.type) {
+    case 'vae': {
+      const { result } = message;
+      if (message.request === 'decode') {
+        byId<HTMLImageElement>('vaeImage').src = dataUri(result.images[0]);
+        decode.done();
+      } else if (message.request === 'interpolate') {
+        byId<HTMLImageElement>('vaeInterpolated').src = dataUri(result.images[0]);
+        interpolate.done();
+      } else if (message.request === 'sample') {
+        fillImages('vaeSamples', result.images.map((image, i) => ({ image, caption: `z = (${result.latents[i].map((v) => v.toFixed(2)).join(', ')})` })));
+      } else {
+        const names = (result.examples ?? []).map((e) => e.name);
+        for (const [id, selected] of [['vaeFrom', 0], ['vaeTo', 1]] as const) {
+          byId<HTMLSelectElement>(id).replaceChildren(...names.map((name, i) => new Option(name, name, i === selected, i === selected)));
+        }
+        decode.trigger();
+        interpolate.trigger();
+      }
+      return;
+    }
+    case 'gan':
+      fillImages('ganGenerated', scored(message.result.generated));
+      fillImages('ganReal', scored(message.result.real));
+      fillImages('ganNoise', scored(message.result.noise));
+      return;
+    case 'diffusion':
+      diffusion = message.result;
+      range('diffusionStep').max = String(diffusion.timesteps.length);
+      range('diffusionStep').value = '0';
+      byId('diffusionStepValue').textContent = '0';
+      byId('diffusionView').hidden = false;
+      showDiffusionStep();
+      return;
+    case 'nextToken':
+      if (appendNext && tokenPrompt.value === message.prompt) {
+        tokenPrompt.value = message.prompt + message.result.sampled.text;
+        appendNext = false;
+        askNextToken(false);
+        return;
+      }
+      showBars(message.result);
+      return;
+  }
+});
+
+host.post({ type: 'ready' });
+show(host.initialState<PlaygroundState>().demo);
