@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { DEMO_NAMES } from '../../../src/protocol';
 import { REPO_ROOT } from '../support/builders';
 
 const WALKTHROUGH_ID = 'genaiStudio.generativeAI';
@@ -69,7 +70,7 @@ const sources = (function read(dir: string): string[] {
  */
 function argumentsPassedTo(call: string): (value: string) => boolean {
   const STRING = String.raw`(?<quote>['"])([\w.-]+)\k<quote>|\x60([\w.$\{\}-]+)\x60`;
-  const constants = new Map<string, RegExpMatchArray>();
+  const constants = new Map<string, (string | undefined)[]>();
   for (const src of sources) for (const m of src.matchAll(new RegExp(String.raw`\bconst\s+([A-Za-z_$][\w$]*)\s*=\s*(?:${STRING})`, 'g'))) constants.set(m[1], m.slice(1));
   const literals = new Set<string>();
   const patterns: RegExp[] = [];
@@ -208,8 +209,10 @@ describe('walkthrough "Generative AI, step by step" (package.json)', () => {
     // The playground (issue 6, its other half) contributes the command; until it has landed there is nothing to check against.
     if (!contributedCommands.has(PLAYGROUND_COMMAND)) this.skip();
     assert.ok(isRegisteredCommand(PLAYGROUND_COMMAND), `${PLAYGROUND_COMMAND} is not registered by src/ (registerCommand)`);
-    for (const step of demoSteps) {
-      const [demo] = JSON.parse(decodeURIComponent(commandLinks(step.description)[0].args!.slice(1))) as string[];
+    const demos = demoSteps.map((step) => (JSON.parse(decodeURIComponent(commandLinks(step.description)[0].args!.slice(1))) as string[])[0]);
+    assert.deepEqual([...new Set(demos)].sort(), [...DEMO_NAMES].sort(), 'every demo the playground has is one step\'s action, by its protocol name');
+    for (const [i, step] of demoSteps.entries()) {
+      const demo = demos[i];
       assert.deepEqual(step.completionEvents, [`onContext:genaiStudio.demo.${demo}Run`], `${step.id} completes when its demo (${demo}) runs`);
       assert.ok(isContextKeySet(`genaiStudio.demo.${demo}Run`), `no setContext of genaiStudio.demo.${demo}Run in src/`);
     }
