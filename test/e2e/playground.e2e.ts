@@ -1,0 +1,68 @@
+// End-to-end: the Model Playground in the real workbench. Opened from the palette, each demo runs on
+// the shipped models through the engine and shows its result; a screenshot of each goes to test-results/.
+import * as assert from 'node:assert/strict';
+import type { FrameLocator } from 'playwright-core';
+import { useWorkbench } from './harness';
+
+describe('Model Playground (e2e)', function () {
+  this.timeout(240_000);
+  const workbench = useWorkbench();
+  const panel = (): FrameLocator => workbench().page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  const done = () => panel().locator('#status', { hasText: /Done in \d+ ms/ });
+  const imageSrc = (selector: string) => panel().locator(selector).getAttribute('src');
+
+  it('opens from the palette on the VAE: moving z1 with the keyboard decodes a different image', async () => {
+    const { page } = workbench();
+    await workbench().runCommand('GenAI Studio: Open Model Playground');
+    await page.locator('.tabs-container .tab', { hasText: 'Model Playground' }).waitFor({ state: 'visible', timeout: 30_000 });
+    // The examples are encoded on open; both selects fill and the first decode arrives.
+    await panel().locator('#vaeFrom option').first().waitFor({ state: 'attached', timeout: 60_000 });
+    await panel().locator('#vaeImage[src^="data:image/png"]').waitFor({ state: 'attached', timeout: 60_000 });
+    const before = await imageSrc('#vaeImage');
+    await panel().locator('#z1').focus();
+    for (let i = 0; i < 15; i++) await panel().locator('#z1').press('ArrowRight');
+    assert.equal(await panel().locator('#z1Value').innerText(), '1.5');
+    for (let tries = 0; tries < 100 && (await imageSrc('#vaeImage')) === before; tries++) await page.waitForTimeout(100);
+    assert.notEqual(await imageSrc('#vaeImage'), before, 'the decoded image follows z1');
+    await panel().locator('#vaeSample').click();
+    await panel().locator('#vaeSamples li img').nth(3).waitFor({ state: 'visible', timeout: 30_000 });
+    await workbench().screenshot('playground-vae');
+  });
+
+  it('GAN: generates samples and shows the discriminator scores of generated, real and noise images', async () => {
+    await panel().locator('#tab-gan').click();
+    await panel().locator('#ganGenerate').click();
+    await panel().locator('#ganNoise li').nth(3).waitFor({ state: 'visible', timeout: 60_000 });
+    for (const list of ['#ganGenerated', '#ganReal', '#ganNoise']) assert.match(await panel().locator(list).innerText(), /score 0\.\d{3}|score 1\.000/);
+    await workbench().screenshot('playground-gan');
+  });
+
+  it('diffusion: the step slider scrubs reverse and forward x_t from noise to the image', async () => {
+    await panel().locator('#tab-diffusion').click();
+    await panel().locator('#diffusionSteps input').fill('6');
+    await panel().locator('#diffusionRun').click();
+    await panel().locator('#diffusionView').waitFor({ state: 'visible', timeout: 120_000 });
+    assert.match(await panel().locator('#diffusionLabel').innerText(), /Step 0 of 6: t = \d+/);
+    const noisy = await imageSrc('#diffusionReverse');
+    await panel().locator('#diffusionStep').fill('6');
+    assert.match(await panel().locator('#diffusionLabel').innerText(), /Step 6 of 6: the final image/);
+    assert.notEqual(await imageSrc('#diffusionReverse'), noisy);
+    assert.equal(await imageSrc('#diffusionReverse'), await imageSrc('#diffusionForward'), 'both directions end at the same image');
+    await panel().locator('#diffusionStep').fill('3');
+    await workbench().screenshot('playground-diffusion');
+  });
+
+  it('transformer: bars for the next token, and Next token appends a sampled token', async () => {
+    await panel().locator('#tab-transformer').click();
+    await panel().locator('#tokenShow').click();
+    await panel().locator('#tokenBars li').nth(10).waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(await panel().locator('#tokenBars li').last().innerText(), /all other tokens/);
+    const prompt = await panel().locator('#tokenPrompt textarea').inputValue();
+    await panel().locator('#tokenNext').click();
+    for (let tries = 0; tries < 100 && (await panel().locator('#tokenPrompt textarea').inputValue()) === prompt; tries++) await workbench().page.waitForTimeout(100);
+    const longer = await panel().locator('#tokenPrompt textarea').inputValue();
+    assert.ok(longer.startsWith(prompt) && longer.length > prompt.length, `the prompt grew: ${JSON.stringify(longer)}`);
+    await done().waitFor({ state: 'visible', timeout: 30_000 });
+    await workbench().screenshot('playground-transformer');
+  });
+});
