@@ -95,8 +95,8 @@ export class JobScheduler {
     const job = this.next();
     if (!job) return;
     this.running = job;
-    job
-      .run(job.controller.signal)
+    // A job that throws before returning its promise must fail alone, not leave the scheduler running it forever.
+    new Promise((resolve) => resolve(job.run(job.controller.signal)))
       .then(job.resolve, job.reject)
       .finally(() => {
         this.running = undefined;

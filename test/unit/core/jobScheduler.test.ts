@@ -59,6 +59,15 @@ describe('JobScheduler', () => {
     assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
   });
 
+  it('a job that throws synchronously fails alone and the next job still runs', async () => {
+    const scheduler = new JobScheduler();
+    const throwing = (() => {
+      throw new Error('bad parameters');
+    }) as unknown as () => Promise<number>;
+    await assert.rejects(scheduler.schedule('interactive', throwing), /bad parameters/);
+    assert.equal(await scheduler.schedule('interactive', async () => 2), 2);
+  });
+
   it('rejects at once when the caller already cancelled', async () => {
     const controller = new AbortController();
     controller.abort();
