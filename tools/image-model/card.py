@@ -71,7 +71,7 @@ def main():
         f"- text encoder + UNet trained jointly: epsilon prediction, scaled_linear betas, {CAPTION_DROPOUT:.0%} captions "
         f"replaced by the empty prompt (so guidance works), EMA 0.999 weights exported; {stats['diffusion_steps']} steps "
         f"of batch {BATCH} ({stats['diffusion_minutes']:.1f} min).",
-        f"- total {minutes:.1f} CPU minutes on one thread (torch 1.13, OpenBLAS). Reproduce: `bash tools/train-image-model.sh`.", "",
+        f"- total {minutes:.1f} wall-clock minutes, one thread on a shared 2-core machine (torch 1.13, OpenBLAS). Reproduce: `bash tools/train-image-model.sh`.", "",
         "| component | parameters | file size |", "|---|---|---|",
     ]
     for comp in ("text_encoder", "unet", "vae_encoder", "vae_decoder"):
@@ -90,7 +90,7 @@ def main():
               f"The VAE alone (encode + decode the same 40 real images): MSE per pixel {ev['vae_reconstruction']['mse_per_pixel_0_1']:.4f} "
               f"(pixels in [0, 1]); the scorer finds colour {ev['vae_reconstruction']['colour']:.0%}, background "
               f"{ev['vae_reconstruction']['background']:.0%}, shape {ev['vae_reconstruction']['shape']:.0%} in the reconstructions "
-              "(small stars, crosses and triangles blur at 8x8 latents): the ceiling for the table above.", "",
+              "(small stars, crosses and triangles blur at 8x8 latents); generated shapes can score higher, being typical of their kind.", "",
               "ONNX vs torch max abs difference: " + ", ".join(f"{k} {v:.1e}" for k, v in ev["parity_max_abs_diff"].items()) + ".",
               "", "`samples.png`: the first 24 evaluation images (2x).", "",
               "## Licence", "", "MIT. The training data is procedural (no third-party images or text).", ""]

@@ -123,8 +123,10 @@ def tokenizer_check(folder):
     texts += ["", "A  Large RED star!", "purple zebra on a café", "unknown words 123 like xyz", "it's the cat's hat"]
     with open(path("tokenizer_cases.json"), "w") as f:
         json.dump([{"text": t, "ids": tok.encode(t)} for t in texts], f)
-    result = subprocess.run(["node", os.path.join(os.path.dirname(__file__), "check_tokenizer.mjs"), f"{folder}/tokenizer",
+    result = subprocess.run(["node", os.path.join(os.path.dirname(__file__), "check_tokenizer.mjs"), os.path.abspath(f"{folder}/tokenizer"),
                              path("tokenizer_cases.json")], capture_output=True, text=True, cwd=os.path.dirname(__file__))
+    if not result.stdout.strip():
+        raise RuntimeError(f"check_tokenizer.mjs failed (exit {result.returncode}): {result.stderr.strip()}")
     print(result.stdout.strip())
     return result.stdout.strip().splitlines()[-1]
 
