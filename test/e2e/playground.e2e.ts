@@ -16,7 +16,7 @@ describe('Model Playground (e2e)', function () {
     await workbench().runCommand('GenAI Studio: Open Model Playground');
     await page.locator('.tabs-container .tab', { hasText: 'Model Playground' }).waitFor({ state: 'visible', timeout: 30_000 });
     // The examples are encoded on open; both selects fill and the first decode arrives.
-    await panel().locator('#vaeFrom option').first().waitFor({ state: 'attached', timeout: 60_000 });
+    await panel().locator('#vaeFrom vscode-option').first().waitFor({ state: 'attached', timeout: 60_000 });
     await panel().locator('#vaeImage[src^="data:image/png"]').waitFor({ state: 'attached', timeout: 60_000 });
     const before = await imageSrc('#vaeImage');
     await panel().locator('#z1').focus();
@@ -24,6 +24,12 @@ describe('Model Playground (e2e)', function () {
     assert.equal(await panel().locator('#z1Value').innerText(), '1.5');
     for (let tries = 0; tries < 100 && (await imageSrc('#vaeImage')) === before; tries++) await page.waitForTimeout(100);
     assert.notEqual(await imageSrc('#vaeImage'), before, 'the decoded image follows z1');
+    // Interpolation: t = 0 decodes the first example's encoding, t = 1 the second's.
+    await panel().locator('#vaeInterpolated[src^="data:image/png"]').waitFor({ state: 'attached', timeout: 30_000 });
+    const middle = await imageSrc('#vaeInterpolated');
+    await panel().locator('#vaeT').fill('1');
+    for (let tries = 0; tries < 100 && (await imageSrc('#vaeInterpolated')) === middle; tries++) await page.waitForTimeout(100);
+    assert.notEqual(await imageSrc('#vaeInterpolated'), middle, `the interpolation follows t (${await panel().locator('#error').innerText()})`);
     await panel().locator('#vaeSample').click();
     await panel().locator('#vaeSamples li img').nth(3).waitFor({ state: 'visible', timeout: 30_000 });
     await workbench().screenshot('playground-vae');

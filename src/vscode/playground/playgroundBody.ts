@@ -23,8 +23,8 @@ export function playgroundBody(): string {
     <h3>Interpolate between two encoded examples</h3>
     <div class="row">
       <div class="controls">
-        <label for="vaeFrom">From</label><select id="vaeFrom"></select>
-        <label for="vaeTo">To</label><select id="vaeTo"></select>
+        <vscode-label for="vaeFrom">From</vscode-label><vscode-single-select id="vaeFrom"></vscode-single-select>
+        <vscode-label for="vaeTo">To</vscode-label><vscode-single-select id="vaeTo"></vscode-single-select>
         ${range('vaeT', 't', 0, 1, 0.05, 0.5)}
       </div>
       <img id="vaeInterpolated" class="pixelated large" alt="The decoded interpolation">

@@ -33,7 +33,7 @@ function show(demo: DemoName): void {
     byId(`demo-${name}`).hidden = name !== demo;
     byId(`tab-${name}`).setAttribute('aria-pressed', String(name === demo));
   }
-  if (demo === 'vae' && !byId<HTMLSelectElement>('vaeFrom').options.length) send({ type: 'vaeExamples' }, 'Encoding the examples');
+  if (demo === 'vae' && !byId('vaeFrom').querySelector('vscode-option')) send({ type: 'vaeExamples' }, 'Encoding the examples');
 }
 
 for (const name of DEMOS) byId(`tab-${name}`).addEventListener('click', () => show(name));
@@ -68,14 +68,19 @@ function bindOutput(id: string): void {
 
 // VAE
 const decode = latestOnly(() => send({ type: 'vaeDecode', z1: Number(range('z1').value), z2: Number(range('z2').value) }, 'Decoding'));
-const interpolate = latestOnly(() =>
-  send({ type: 'vaeInterpolate', from: byId<HTMLSelectElement>('vaeFrom').value, to: byId<HTMLSelectElement>('vaeTo').value, t: Number(range('vaeT').value) }, 'Interpolating'),
-);
+/** The examples to interpolate between (the selects' values lag their options while they render). */
+const pair = { from: '', to: '' };
+const interpolate = latestOnly(() => send({ type: 'vaeInterpolate', ...pair, t: Number(range('vaeT').value) }, 'Interpolating'));
 range('z1').addEventListener('input', () => decode.trigger());
 range('z2').addEventListener('input', () => decode.trigger());
 range('vaeT').addEventListener('input', () => interpolate.trigger());
-byId('vaeFrom').addEventListener('change', () => interpolate.trigger());
-byId('vaeTo').addEventListener('change', () => interpolate.trigger());
+for (const end of ['from', 'to'] as const) {
+  const select = byId<Field>(end === 'from' ? 'vaeFrom' : 'vaeTo');
+  select.addEventListener('change', () => {
+    pair[end] = select.value;
+    interpolate.trigger();
+  });
+}
 byId('vaeSample').addEventListener('click', () => send({ type: 'vaeSample', seed: seed++ }, 'Sampling the prior'));
 
 function fillImages(listId: string, images: { image: EncodedImage; caption: string }[]): void {
@@ -181,8 +186,18 @@ host.onMessage((message) => {
         fillImages('vaeSamples', result.images.map((image, i) => ({ image, caption: `z = (${result.latents[i].map((v) => v.toFixed(2)).join(', ')})` })));
       } else {
         const names = (result.examples ?? []).map((e) => e.name);
+        [pair.from, pair.to] = [names[0], names[1]];
         for (const [id, selected] of [['vaeFrom', 0], ['vaeTo', 1]] as const) {
-          byId<HTMLSelectElement>(id).replaceChildren(...names.map((name, i) => new Option(name, name, i === selected, i === selected)));
+          const select = byId<Field>(id);
+          select.replaceChildren(
+            ...names.map((name, i) => {
+              const option = document.createElement('vscode-option');
+              option.setAttribute('value', name);
+              option.toggleAttribute('selected', i === selected);
+              option.textContent = name;
+              return option;
+            }),
+          );
         }
         decode.trigger();
         interpolate.trigger();

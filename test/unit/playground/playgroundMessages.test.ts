@@ -41,7 +41,7 @@ describe('Model Playground panel messages and markup', () => {
   it('labels every control and has a section per demo, with nothing the CSP would block', () => {
     const body = playgroundBody();
     for (const demo of ['vae', 'gan', 'diffusion', 'transformer']) assert.match(body, new RegExp(`id="demo-${demo}"`));
-    for (const [, id] of body.matchAll(/<(?:input|select|vscode-textfield|vscode-textarea)[^>]* id="([^"]+)"/g)) assert.match(body, new RegExp(`for="${id}"`), `#${id} has a label`);
+    for (const [, id] of body.matchAll(/<(?:input|vscode-single-select|vscode-textfield|vscode-textarea)[^>]* id="([^"]+)"/g)) assert.match(body, new RegExp(`for="${id}"`), `#${id} has a label`);
     assert.doesNotMatch(body, /style=|<script|<style|\son[a-z]+=|https?:/);
   });
 });
