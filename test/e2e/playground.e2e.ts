@@ -58,6 +58,21 @@ describe('Model Playground (e2e)', function () {
     await workbench().screenshot('playground-diffusion');
   });
 
+  it('diffusion: bad input gets a clear error in the panel, which keeps working', async () => {
+    await panel().locator('#diffusionSteps input').fill('500');
+    await panel().locator('#diffusionRun').click();
+    await panel().locator('#error', { hasText: /message\.steps must be between 1 and 50, got 500/ }).waitFor({ state: 'visible', timeout: 15_000 });
+    await panel().locator('#diffusionPrompt input').fill('  ');
+    await panel().locator('#diffusionRun').click();
+    await panel().locator('#error', { hasText: /The prompt is empty/ }).waitFor({ state: 'visible', timeout: 15_000 });
+    await workbench().screenshot('playground-diffusion-error');
+    await panel().locator('#diffusionPrompt input').fill('small yellow star');
+    await panel().locator('#diffusionSteps input').fill('4');
+    await panel().locator('#diffusionRun').click();
+    await panel().locator('#diffusionLabel', { hasText: /of 4/ }).waitFor({ state: 'visible', timeout: 60_000 });
+    assert.ok(await panel().locator('#error').isHidden());
+  });
+
   it('transformer: bars for the next token, and Next token appends a sampled token', async () => {
     await panel().locator('#tab-transformer').click();
     await panel().locator('#tokenShow').click();

@@ -107,8 +107,9 @@ const scored = (images: ScoredImage[]) => images.map((s) => ({ image: s.image, c
 // Diffusion
 let diffusion: Extract<HostMessage, { type: 'diffusion' }>['result'] | undefined;
 byId('diffusionRun').addEventListener('click', () => {
-  const steps = Number(byId<Field>('diffusionSteps').value);
-  send({ type: 'diffusion', prompt: byId<Field>('diffusionPrompt').value.trim(), seed: seed++, steps }, 'Denoising');
+  const prompt = byId<Field>('diffusionPrompt').value.trim();
+  if (!prompt) return showError('The prompt is empty: describe the image, e.g. "large red circle on a blue background".');
+  send({ type: 'diffusion', prompt, seed: seed++, steps: Number(byId<Field>('diffusionSteps').value) }, 'Denoising');
 });
 function showDiffusionStep(): void {
   if (!diffusion) return;
@@ -127,6 +128,7 @@ range('diffusionStep').addEventListener('input', showDiffusionStep);
 const tokenPrompt = byId<Field>('tokenPrompt');
 let appendNext = false;
 function askNextToken(append: boolean): void {
+  if (!tokenPrompt.value) return showError('The prompt is empty: type some code for the model to continue.');
   appendNext = append;
   send({ type: 'nextToken', prompt: tokenPrompt.value, temperature: Number(range('temperature').value), seed: seed++ }, 'Predicting the next token');
 }
