@@ -22,6 +22,10 @@ function findTests(dir: string): string[] {
     .sort();
 }
 
+function isShutdown(file: string): boolean {
+  return path.basename(file) === 'shutdown.test.js';
+}
+
 export async function run(): Promise<void> {
   // mocha 12 is an ES module package whose CommonJS build is lib/mocha.cjs; require() of either works on
   // Node >= 20.19 (require(esm)). Take the constructor from whichever shape comes back.
@@ -45,7 +49,8 @@ export async function run(): Promise<void> {
   });
 
   const testsRoot = __dirname; // out/test/integration
-  const files = findTests(testsRoot);
+  // Deactivation disposes every command, so the shutdown suite runs after all the others.
+  const files = findTests(testsRoot).sort((a, b) => Number(isShutdown(a)) - Number(isShutdown(b)));
   if (files.length === 0) throw new Error(`no *.test.js files under ${testsRoot}; run node esbuild.mjs`);
   for (const file of files) mocha.addFile(file);
   console.log(`[integration] VS Code ${require('vscode').version}, Node ${process.version}, ${files.length} test file(s)`);

@@ -1,4 +1,4 @@
-// Runs after the other suites (files run in name order): deactivation must leave no engine process.
+// Runs after the other suites (index.ts puts it last): deactivation must leave no engine process.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GenAIStudioApi } from '../../src/vscode/container';
