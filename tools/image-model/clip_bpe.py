@@ -11,27 +11,18 @@ merges.txt conversion in Transformers.js) reproduces the ids:
 import collections
 import json
 import os
+import sys
 
 import regex
+
+# GPT-2's byte-to-symbol table, shared with the code model's tokenizer.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'code-model'))
+from bpe import bytes_to_unicode  # noqa: E402
 
 PATTERN = regex.compile(r"""<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+""",
                         regex.IGNORECASE)
 BOS, EOS = "<|startoftext|>", "<|endoftext|>"
 MAX_LENGTH = 32
-
-
-def bytes_to_unicode():
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
-    cs = bs[:]
-    n = 0
-    for b in range(256):
-        if b not in bs:
-            bs.append(b)
-            cs.append(256 + n)
-            n += 1
-    return dict(zip(bs, map(chr, cs)))
-
-
 BYTE_ENCODER = bytes_to_unicode()
 
 

@@ -36,7 +36,8 @@ function selectSize(width: number, height: number): void {
   size.value = value;
 }
 
-function applyDefaults(defaults: ImageStudioState['defaults']): void {
+/** The fields a request and the settings' defaults share. */
+function applyDefaults(defaults: Pick<ImageRequest, 'model' | 'scheduler' | 'width' | 'height' | 'steps' | 'guidance' | 'count'>): void {
   model.value = defaults.model;
   scheduler.value = defaults.scheduler;
   selectSize(defaults.width, defaults.height);
@@ -65,12 +66,7 @@ function readForm(): ImageRequest {
 function fillForm(request: ImageRequest): void {
   prompt.value = request.prompt;
   negativePrompt.value = request.negativePrompt;
-  model.value = request.model;
-  scheduler.value = request.scheduler;
-  selectSize(request.width, request.height);
-  steps.value = String(request.steps);
-  guidance.value = String(request.guidance);
-  count.value = String(request.count);
+  applyDefaults(request);
   randomSeed.checked = request.seed === undefined;
   if (request.seed !== undefined) seed.value = String(request.seed);
   seed.disabled = randomSeed.checked;
