@@ -123,6 +123,11 @@ function map(x: ArrayLike<number>, f: (value: number, i: number) => number): Flo
   return out;
 }
 
+/** The alpha product "before" the first timestep, used by the last step of DDIM and LCM. */
+function finalAlphaCumprod(config: SchedulerConfig, ac: Float64Array): number {
+  return config.set_alpha_to_one ?? true ? 1 : ac[0];
+}
+
 class DdimScheduler implements Scheduler {
   readonly name = 'ddim';
   readonly timesteps: number[];
@@ -133,7 +138,7 @@ class DdimScheduler implements Scheduler {
 
   constructor(config: SchedulerConfig, steps: number) {
     this.ac = alphasCumprod(config);
-    this.finalAlpha = config.set_alpha_to_one ?? true ? 1 : this.ac[0];
+    this.finalAlpha = finalAlphaCumprod(config, this.ac);
     this.ratio = Math.floor(this.ac.length / steps);
     this.timesteps = spacedTimesteps(config, steps, true);
   }
@@ -205,7 +210,7 @@ class LcmScheduler implements Scheduler {
 
   constructor(config: SchedulerConfig, steps: number) {
     this.ac = alphasCumprod(config);
-    this.finalAlpha = config.set_alpha_to_one ?? true ? 1 : this.ac[0];
+    this.finalAlpha = finalAlphaCumprod(config, this.ac);
     this.timestepScaling = config.timestep_scaling ?? 10;
     const original = config.original_inference_steps ?? 50;
     if (steps > original) {

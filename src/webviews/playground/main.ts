@@ -156,22 +156,24 @@ function showBars(result: Extract<HostMessage, { type: 'nextToken' }>['result'])
   );
 }
 
+/** A failed request: say why, and let the sliders send again. */
+function fail(text: string): void {
+  status.textContent = '';
+  showError(text);
+  decode.done();
+  interpolate.done();
+}
+
 host.onMessage((message) => {
   switch (message.type) {
     case 'show':
       show(message.demo);
       return;
     case 'rejected':
-      status.textContent = '';
-      showError(`The extension refused that request: ${message.reason}`);
-      decode.done();
-      interpolate.done();
+      fail(`The extension refused that request: ${message.reason}`);
       return;
     case 'error':
-      status.textContent = '';
-      showError(`The ${message.demo} demo failed: ${message.message}`);
-      decode.done();
-      interpolate.done();
+      fail(`The ${message.demo} demo failed: ${message.message}`);
       return;
   }
   status.textContent = `Done in ${Math.round(message.result.ms)} ms.`;
