@@ -101,7 +101,7 @@ async function main(): Promise<void> {
       row('engine: UNet step (scheduler + session.run)', results.map((r) => r.msPerStep)),
       row('engine: total per image (in the engine)', total),
       row('engine: session.run per image', runMs),
-      row('engine: total / session.run per image', results.map((r) => r.totalMs / r.sessionRunMs), 'x'),
+      row('engine: total / session.run per image', results.map((r) => r.totalMs / r.sessionRunMs), 'x', 3),
       row('(baseline) raw onnxruntime, same passes', raw.totalMs),
       row('(baseline) its session.run calls alone', raw.runMs),
       `baseline total / its session.run: ${(sum(raw.totalMs) / sum(raw.runMs)).toFixed(3)} (the floor on this machine); engine total / baseline total (medians): ${(median(total) / median(raw.totalMs)).toFixed(2)}`,

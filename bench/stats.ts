@@ -9,8 +9,9 @@ export function percentile(values: readonly number[], p: number): number {
 
 export const median = (values: readonly number[]) => percentile(values, 50);
 
-export function row(label: string, values: readonly number[], unit = 'ms'): string {
-  return `${label.padEnd(44)} median ${median(values).toFixed(1).padStart(8)} ${unit}   p95 ${percentile(values, 95).toFixed(1).padStart(8)} ${unit}   (n=${values.length})`;
+/** `digits` after the point: 1 for times, more for ratios near 1, where the first decimal hides the difference. */
+export function row(label: string, values: readonly number[], unit = 'ms', digits = 1): string {
+  return `${label.padEnd(44)} median ${median(values).toFixed(digits).padStart(8)} ${unit}   p95 ${percentile(values, 95).toFixed(digits).padStart(8)} ${unit}   (n=${values.length})`;
 }
 
 /** Up to `n` items spread evenly over `items`, in order: a deterministic sample that covers the whole run. */

@@ -14,9 +14,11 @@ interface QueuedJob {
   priority: Priority;
   seq: number;
   run: (signal: AbortSignal) => Promise<unknown>;
-  controller: AbortController;
+  signal: AbortSignal;
   resolve: (value: unknown) => void;
   reject: (reason: unknown) => void;
+  /** Set while the job waits in the queue: a cancel then removes it. */
+  onAbort?: () => void;
 }
 
 export interface SchedulerSnapshot {
@@ -24,38 +26,25 @@ export interface SchedulerSnapshot {
   queued: { interactive: number; background: number };
 }
 
+/** The signal of a job whose caller gave none: nothing can cancel it. */
+const NEVER_ABORTED = new AbortController().signal;
+
+/**
+ * Every forward pass of an image is a job, so the cost per job is kept to a few promise hops: the
+ * running job sees its caller's signal directly, and a listener exists only while a job waits.
+ */
 export class JobScheduler {
   private readonly queue: QueuedJob[] = [];
   private running: QueuedJob | undefined;
   private seq = 0;
 
   /** Queues `run`; `signal` (the caller's cancellation) aborts it whether queued or running. */
-  schedule<T>(priority: Priority, run: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  schedule<T>(priority: Priority, run: (signal: AbortSignal) => Promise<T>, signal: AbortSignal = NEVER_ABORTED): Promise<T> {
+    if (signal.aborted) return Promise.reject(new CancelledError());
     return new Promise<T>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(new CancelledError());
-        return;
-      }
-      // The listener goes when the job settles: one request may schedule many jobs on its signal.
-      const onAbort = () => this.cancel(job);
-      const settled = () => signal?.removeEventListener('abort', onAbort);
-      const job: QueuedJob = {
-        priority,
-        seq: this.seq++,
-        run,
-        controller: new AbortController(),
-        resolve: (value) => {
-          settled();
-          resolve(value as T);
-        },
-        reject: (reason) => {
-          settled();
-          reject(reason);
-        },
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.queue.push(job);
-      this.pump();
+      const job: QueuedJob = { priority, seq: this.seq++, run, signal, resolve: resolve as (value: unknown) => void, reject };
+      if (this.running) this.enqueue(job);
+      else this.start(job);
     });
   }
 
@@ -69,14 +58,13 @@ export class JobScheduler {
     };
   }
 
-  private cancel(job: QueuedJob): void {
-    const index = this.queue.indexOf(job);
-    if (index >= 0) {
-      this.queue.splice(index, 1);
+  private enqueue(job: QueuedJob): void {
+    job.onAbort = () => {
+      this.queue.splice(this.queue.indexOf(job), 1);
       job.reject(new CancelledError());
-    } else {
-      job.controller.abort();
-    }
+    };
+    job.signal.addEventListener('abort', job.onAbort, { once: true });
+    this.queue.push(job);
   }
 
   private next(): QueuedJob | undefined {
@@ -87,21 +75,35 @@ export class JobScheduler {
       const b = this.queue[best];
       if (rank(a) < rank(b) || (rank(a) === rank(b) && a.seq < b.seq)) best = i;
     }
-    return this.queue.splice(best, 1)[0];
+    const [job] = this.queue.splice(best, 1);
+    job.signal.removeEventListener('abort', job.onAbort!);
+    return job;
   }
 
-  private pump(): void {
-    if (this.running) return;
-    const job = this.next();
-    if (!job) return;
+  private start(job: QueuedJob): void {
     this.running = job;
-    // A job that throws before returning its promise must fail alone, not leave the scheduler running it forever.
-    new Promise((resolve) => resolve(job.run(job.controller.signal)))
-      .then(job.resolve, job.reject)
-      .finally(() => {
-        this.running = undefined;
-        this.pump();
-      });
+    let result: Promise<unknown>;
+    try {
+      result = Promise.resolve(job.run(job.signal));
+    } catch (error) {
+      // A job that throws before returning its promise fails alone.
+      result = Promise.reject(error);
+    }
+    const settle = (): void => {
+      this.running = undefined;
+      const next = this.next();
+      if (next) this.start(next);
+    };
+    result.then(
+      (value) => {
+        settle();
+        job.resolve(value);
+      },
+      (error: unknown) => {
+        settle();
+        job.reject(error);
+      },
+    );
   }
 }
 

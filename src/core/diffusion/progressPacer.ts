@@ -1,16 +1,20 @@
 // Paces per-step progress messages and previews. A fast model finishes a step in about a
-// millisecond, and a message per step costs more than the step: at most one message per interval,
-// but always the first step, the last step and steps that carry a preview.
+// millisecond, and a message per step costs more than the step (an IPC write is ~0.1 ms): at most
+// one message per interval, counted from the start, so an image done within one interval sends
+// none before its result; a slow model (steps longer than the interval) reports every step,
+// the last one included. Steps that carry a preview always go.
 
 export class ProgressPacer {
-  private lastMs = -Infinity;
+  private lastMs: number;
 
   constructor(
     private readonly intervalMs: number,
     private readonly now: () => number = () => performance.now(),
-  ) {}
+  ) {
+    this.lastMs = now();
+  }
 
-  /** Whether this step's progress should be sent now; `force` for the last step and previews. */
+  /** Whether this step's progress should be sent now; `force` for steps with a preview. */
   due(force: boolean): boolean {
     const now = this.now();
     if (!force && now - this.lastMs < this.intervalMs) return false;

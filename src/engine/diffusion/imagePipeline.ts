@@ -19,7 +19,7 @@ import type { Component, DiffusionModel } from './diffusionModel';
 
 type Feeds = Record<string, ort.Tensor>;
 
-/** Progress goes out at most this often (~30 per second), besides the last step and previews. */
+/** Progress goes out at most this often (~30 per second), besides steps with previews. */
 const PROGRESS_INTERVAL_MS = 33;
 /** Previews may take at most this share of an image's time. */
 const PREVIEW_SHARE = 0.25;
@@ -54,6 +54,8 @@ export async function generateImages(model: DiffusionModel, params: ImageParams,
   const runner = new TimedRunner();
   const cfg = usesClassifierFreeGuidance(model.variant, resolved.guidance);
   const stepMs: number[] = [];
+  // One pacer for the request, so a batch of fast images still reports about 30 times a second.
+  const pacer = new ProgressPacer(PROGRESS_INTERVAL_MS);
   const images: GeneratedImage[] = [];
   let cancelled = false;
   try {
@@ -61,7 +63,7 @@ export async function generateImages(model: DiffusionModel, params: ImageParams,
     for (let image = 0; image < resolved.count; image++) {
       const seed = resolved.seed + image;
       const onStep = (step: number, preview?: EncodedImage) => hooks.progress({ jobId: params.jobId, image, step, steps: resolved.steps, preview });
-      const latents = await denoise(model, runner, resolved, { embeddings, cfg, seed, hooks, stepMs }, onStep, params.previewEvery ?? 0);
+      const latents = await denoise(model, runner, resolved, { embeddings, cfg, seed, hooks, stepMs, pacer }, onStep, params.previewEvery ?? 0);
       if (!latents) {
         cancelled = true;
         break;
@@ -120,6 +122,7 @@ interface DenoiseContext {
   hooks: GenerationHooks;
   /** Each step's time (scheduler and UNet) is appended. */
   stepMs: number[];
+  pacer: ProgressPacer;
 }
 
 /** The final latents, or undefined when cancelled. */
@@ -139,7 +142,6 @@ async function denoise(
   const batch = context.cfg ? 2 : 1;
   const sample = new Float32Array(batch * size);
   const timeCond = model.timeCondDim > 0 ? guidanceEmbedding(params.guidance, model.timeCondDim) : undefined;
-  const pacer = new ProgressPacer(PROGRESS_INTERVAL_MS);
   const previews = new PreviewBudget(PREVIEW_SHARE);
   for (let i = 0; i < scheduler.timesteps.length; i++) {
     // Let a cancel request (and other messages) in between steps.
@@ -163,7 +165,7 @@ async function denoise(
       const step = i + 1;
       const last = step === scheduler.timesteps.length;
       const wantPreview = previewEvery > 0 && step % previewEvery === 0 && !last && previews.allows();
-      if (!pacer.due(wantPreview || last)) return prevSample;
+      if (!context.pacer.due(wantPreview)) return prevSample;
       let preview: EncodedImage | undefined;
       if (wantPreview) {
         const decodeStarted = performance.now();

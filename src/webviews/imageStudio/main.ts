@@ -180,6 +180,8 @@ host.onMessage((message) => {
       break;
     case 'finished':
       setBusy(false);
+      // Progress is paced, so a fast generation may send its result without a message for the last step.
+      if (message.finishReason === 'done') progress.value = progress.max;
       status.textContent = { done: 'Done.', cancelled: 'Cancelled.', failed: 'Failed.' }[message.finishReason];
       break;
     case 'error':

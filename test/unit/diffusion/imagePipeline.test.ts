@@ -117,10 +117,10 @@ describe('image generation through the engine (shipped genai-image-tiny, real ON
       { ...result.params, seed: 1 },
       { model: MODEL, prompt: 'large red circle on a blue background', negativePrompt: '', steps: 12, guidance: 4, seed: 1, width: 32, height: 32, scheduler: 'ddim', count: 1 },
     );
-    // Progress is paced (~30 messages a second), but the first and last steps and every preview are sent.
+    // Progress is paced (~30 messages a second), but every preview is sent.
     const steps = progress.map((p) => p.step);
     assert.deepEqual([...steps].sort((x, y) => x - y), steps, 'in order');
-    for (const step of [1, 4, 12]) assert.ok(steps.includes(step), `step ${step} reported (got ${steps.join(', ')})`);
+    assert.ok(steps.includes(4), `step 4 (a preview) reported (got ${steps.join(', ')})`);
     assert.ok(progress.every((p) => p.steps === 12 && p.image === 0));
     // A preview every 4 steps while previews stay under a quarter of the time (the first is always tried); none at the end.
     const previews = progress.filter((p) => p.preview).map((p) => p.step);

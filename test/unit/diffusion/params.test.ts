@@ -86,16 +86,25 @@ describe('guidance and pixels', () => {
 });
 
 describe('progress pacing', () => {
-  it('sends at most one message per interval, but always forced ones', () => {
+  const paced = (stepMs: number, steps: number, forced: number[] = []): number[] => {
     let now = 0;
     const pacer = new ProgressPacer(33, () => now);
     const sent: number[] = [];
-    for (let step = 1; step <= 100; step++) {
-      now = step * 2;
-      if (pacer.due(step === 100 || step === 50)) sent.push(step);
+    for (let step = 1; step <= steps; step++) {
+      now = step * stepMs;
+      if (pacer.due(forced.includes(step))) sent.push(step);
     }
-    // 2 ms steps: the first, then one every 17 steps (34 ms), plus the forced 50 and 100.
-    assert.deepEqual(sent, [1, 18, 35, 50, 67, 84, 100]);
+    return sent;
+  };
+
+  it('sends at most one message per interval counted from the start, and always forced ones', () => {
+    // 2 ms steps: one every 17 steps (34 ms), plus the forced 50, from which the interval restarts.
+    assert.deepEqual(paced(2, 100, [50]), [17, 34, 50, 67, 84]);
+  });
+
+  it('reports every step of a slow model, the last included, and nothing for work shorter than the interval', () => {
+    assert.deepEqual(paced(40, 5), [1, 2, 3, 4, 5]);
+    assert.deepEqual(paced(1.5, 20), []);
   });
 
   it('allows previews while they stay within their share of the time', () => {
