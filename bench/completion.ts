@@ -77,6 +77,7 @@ function replayLines(replay: ReplayResult): string[] {
     row('  engine time to first token', answered.map((r) => r.firstTokenMs)),
     row('  engine decode speed (>= 2 tokens)', decoding.map((r) => 1000 / perTokenMs(r)), 'tok/s'),
     `KV-cache reuse: ${pct(sum((r) => r.reusedPromptTokens), sum((r) => r.promptTokens))} of prompt tokens (${sum((r) => r.reusedPromptTokens)} of ${sum((r) => r.promptTokens)}, answered requests)`,
+    `prompt-lookup guesses confirmed by the model: ${pct(sum((r) => r.acceptedDraftTokens), sum((r) => r.generatedTokens))} of generated tokens (${sum((r) => r.acceptedDraftTokens)} of ${sum((r) => r.generatedTokens)})`,
   ];
 }
 

@@ -122,6 +122,8 @@ export interface GenerationStats {
   /** Prompt tokens resumed from the previous request's KV cache instead of a forward pass. */
   reusedPromptTokens: number;
   generatedTokens: number;
+  /** Generated tokens that were prompt-lookup guesses the model confirmed (fed several to a pass). */
+  acceptedDraftTokens: number;
   finishReason: FinishReason;
   /** From the request's arrival to the first generated token. */
   firstTokenMs: number;

@@ -3,18 +3,23 @@
 #   apt packages -> sources (Debian .debs, npm tarballs) -> corpus -> tokenizer -> training (time
 #   budget, checkpoints, a rerun resumes) -> ONNX export (fp32 + int8) -> evaluation -> Node
 #   validation -> MODEL_CARD.md.
-# Usage: bash tools/train-code-model.sh [--minutes N] [--skip-train]
-#   --minutes N    training wall-clock budget (default 58; the shipped model used 58)
+# Usage: bash tools/train-code-model.sh [--minutes N] [--continue] [--skip-train]
+#   --minutes N    training wall-clock budget (default 58)
+#   --continue     start from the shipped model (weights, tokenizer, training.json) on text it has not
+#                  seen yet, at a lower peak learning rate: how each session adds to the model, since
+#                  tools/.work does not outlive a machine
 #   --skip-train   export/evaluate/validate/write the card from the existing tools/.work/checkpoint.pt
 # Needs the repo's node_modules (npm ci) for the Node validation step.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 MINUTES=58
 SKIP_TRAIN=0
+TRAIN_ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --minutes) MINUTES="$2"; shift 2 ;;
     --skip-train) SKIP_TRAIN=1; shift ;;
+    --continue) TRAIN_ARGS=(--init-from models/genai-code-tiny --data-mb 40 --lr 1e-3); shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -39,7 +44,7 @@ if [[ ! -s "$WORK/corpus/train.jsonl" ]]; then
   "$PY" tools/code-model/build_corpus.py
 fi
 
-if [[ $SKIP_TRAIN == 0 ]]; then "$PY" tools/code-model/train.py "$WORK" --minutes "$MINUTES"; fi
+if [[ $SKIP_TRAIN == 0 ]]; then "$PY" tools/code-model/train.py "$WORK" --minutes "$MINUTES" "${TRAIN_ARGS[@]}"; fi
 echo "$(date -u +%T) export"; "$PY" tools/code-model/export.py "$WORK" "$OUT"
 echo "$(date -u +%T) validate"; node tools/code-model/validate.mjs "$OUT" "$WORK"
 echo "$(date -u +%T) evaluate"; "$PY" tools/code-model/evaluate.py "$WORK"

@@ -22,7 +22,7 @@ export class KvCache {
     // The last prompt token must be fed again: its logits are what the next token is sampled from.
     const reused = Math.min(commonPrefixLength(this.tokens, prompt), prompt.length - 1);
     if (reused <= 0) return { past: undefined, reused: 0 };
-    return { past: reused === this.tokens.length ? this.past : slicePast(this.past, reused), reused };
+    return { past: reused === this.tokens.length ? this.past : truncatePast(this.past, reused), reused };
   }
 
   /** Remembers the keys/values of exactly `tokens` (every token fed so far). */
@@ -42,7 +42,7 @@ export class KvCache {
 }
 
 /** Keeps the first `length` positions of every `[batch, heads, sequence, headDim]` tensor. */
-function slicePast(past: Feeds, length: number): Feeds {
+export function truncatePast(past: Feeds, length: number): Feeds {
   const out: Feeds = {};
   for (const [name, tensor] of Object.entries(past)) {
     const [batch, heads, sequence, headDim] = tensor.dims;

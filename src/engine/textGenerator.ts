@@ -1,13 +1,15 @@
-// The decode loop for causal LMs: prompt prefill, then one token at a time with the KV cache,
-// streaming text, stopping on EOS, stop strings, token limit, time budget or cancellation.
+// The decode loop for causal LMs: prompt prefill, then token by token with the KV cache (greedy
+// decoding also feeds prompt-lookup guesses, several tokens per pass), streaming text, stopping on
+// EOS, stop strings, token limit, time budget or cancellation.
 import * as ort from 'onnxruntime-node';
+import { acceptDraft, draftTokens } from '../core/promptLookup';
 import { sampleToken, seededRandom, type SamplingOptions } from '../core/sampling';
 import { StopStringMatcher } from '../core/stopStrings';
 import { EngineErrorCode, type FinishReason, type GenerationStats } from '../protocol';
 import type { CausalLM } from './causalLM';
 import { EngineError } from './errors';
 import { emptyPast, tokenFeeds } from './decoderFeeds';
-import type { Feeds } from './kvCache';
+import { truncatePast, type Feeds } from './kvCache';
 
 export interface GenerationRequest extends SamplingOptions {
   prompt: string;
@@ -48,16 +50,20 @@ export async function generate(
   let firstTokenMs = -1;
   let lastTokenMs = 0;
   let finishReason: FinishReason = 'length';
+  let acceptedDraftTokens = 0;
   const resume = model.kvCache.resume(promptIds);
   let past = resume.past ?? emptyPast(model.session);
   /** Tokens whose keys/values are in `past`. */
   const fed = promptIds.slice(0, resume.reused);
   let input = promptIds.slice(resume.reused);
+  /** The prompt and every token chosen so far: where guesses are looked up. */
+  const context = [...promptIds];
+  const greedy = request.temperature <= 0;
   // The cache is invalid while a forward pass may be half-applied; it is stored again below.
   model.kvCache.clear();
 
-  while (generated.length < request.maxTokens) {
-    // A forward pass blocks this thread; between tokens, let the event loop read the IPC channel
+  decoding: while (generated.length < request.maxTokens) {
+    // A forward pass blocks this thread; between passes, let the event loop read the IPC channel
     // so a cancellation that arrived meanwhile is seen before the next pass.
     await yieldToEventLoop();
     if (signal.aborted) {
@@ -68,29 +74,46 @@ export async function generate(
       finishReason = 'context';
       break;
     }
-    const outputs = await model.session.run({ ...tokenFeeds(model.session, input, fed.length), ...past });
+    const draftRoom = Math.min(limit - fed.length - input.length, request.maxTokens - generated.length - 1);
+    const draft = greedy && draftRoom > 0 ? draftTokens(context).slice(0, draftRoom) : [];
+    const outputs = await model.session.run({ ...tokenFeeds(model.session, [...input, ...draft], fed.length), ...past });
+    const rows = logitRows(outputs.logits);
+    const first = rows.count - draft.length - 1;
+    const { accepted, next } = acceptDraft(draft, (i) => sampleToken(rows.row(first + i), request, random));
     past = presentToPast(outputs);
-    fed.push(...input);
-    const logits = lastRow(outputs.logits);
-    const token = sampleToken(logits, request, random);
+    // Keys/values of rejected guesses go: the cache holds exactly the tokens in `fed`.
+    if (accepted < draft.length) past = truncatePast(past, fed.length + input.length + accepted);
+    fed.push(...input, ...draft.slice(0, accepted));
     lastTokenMs = now() - started;
     if (firstTokenMs < 0) firstTokenMs = lastTokenMs;
-    if (model.eosTokenIds.has(token)) {
-      finishReason = 'stop';
-      break;
+    const chosen = [...draft.slice(0, accepted), next];
+    for (let i = 0; i < chosen.length; i++) {
+      const token = chosen[i];
+      if (model.eosTokenIds.has(token)) {
+        finishReason = 'stop';
+        break decoding;
+      }
+      generated.push(token);
+      if (i < accepted) acceptedDraftTokens++;
+      context.push(token);
+      const text = model.tokenizer.decode(generated, { skip_special_tokens: false });
+      const { safe, stopped } = stops.scan(text);
+      if (safe.length > emittedText.length && !safe.endsWith('\uFFFD')) {
+        onText(safe.slice(emittedText.length), generated.length);
+        emittedText = safe;
+      }
+      if (stopped) {
+        finishReason = 'stop';
+        break decoding;
+      }
+      if (generated.length >= request.maxTokens) break decoding;
+      // A cancel seen while streaming (in-process callers) stops before the next token.
+      if (signal.aborted) {
+        finishReason = 'cancelled';
+        break decoding;
+      }
     }
-    generated.push(token);
-    input = [token];
-    const text = model.tokenizer.decode(generated, { skip_special_tokens: false });
-    const { safe, stopped } = stops.scan(text);
-    if (safe.length > emittedText.length && !safe.endsWith('\uFFFD')) {
-      onText(safe.slice(emittedText.length), generated.length);
-      emittedText = safe;
-    }
-    if (stopped) {
-      finishReason = 'stop';
-      break;
-    }
+    input = [next];
     if (request.timeBudgetMs !== undefined && now() - started >= request.timeBudgetMs) {
       finishReason = 'time';
       break;
@@ -104,6 +127,7 @@ export async function generate(
     promptTokens: promptIds.length,
     reusedPromptTokens: resume.reused,
     generatedTokens: generated.length,
+    acceptedDraftTokens,
     finishReason,
     firstTokenMs: Math.max(0, firstTokenMs),
     decodeMs: Math.max(0, lastTokenMs - Math.max(0, firstTokenMs)),
@@ -122,9 +146,15 @@ function presentToPast(outputs: ort.InferenceSession.OnnxValueMapType): Feeds {
   return feeds;
 }
 
-export function lastRow(logits: ort.OnnxValue): Float32Array {
+/** The logits of each fed position (batch of one). */
+function logitRows(logits: ort.OnnxValue): { count: number; row(position: number): Float32Array } {
   const tensor = logits as ort.Tensor;
-  const [, seq, vocab] = tensor.dims;
+  const [, count, vocab] = tensor.dims;
   const data = tensor.data as Float32Array;
-  return data.subarray((seq - 1) * vocab, seq * vocab);
+  return { count, row: (position) => data.subarray(position * vocab, (position + 1) * vocab) };
+}
+
+export function lastRow(logits: ort.OnnxValue): Float32Array {
+  const rows = logitRows(logits);
+  return rows.row(rows.count - 1);
 }

@@ -104,6 +104,13 @@ class Encoder:
             syms[k:k + 2] = [syms[k] + syms[k + 1]]
         return [self.vocab[s] for s in syms]
 
+    def decode_bytes(self, ids):
+        """The text of ordinary (non-special) token ids."""
+        if not hasattr(self, 'byte_of'):
+            self.chars = {i: t for t, i in self.vocab.items()}
+            self.byte_of = {c: b for b, c in BYTE_TO_CHAR.items()}
+        return bytes(self.byte_of[c] for i in ids for c in self.chars[i]).decode('utf-8', errors='replace')
+
     def encode(self, text):
         ids = []
         cache = self.cache

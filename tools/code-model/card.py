@@ -12,6 +12,9 @@ def main():
     sources = json.load(open(os.path.join(work, 'corpus', 'sources.json')))
     c = ev['config']
     st = ev['state']
+    runs = json.load(open(os.path.join(out, 'training.json')))['runs']
+    total_tokens = sum(r['tokens'] for r in runs)
+    total_minutes = sum(r['minutes'] for r in runs)
     corpus_bytes = sum(v['train_bytes'] for v in sources['languages'].values())
     lines = [
         '# genai-code-tiny',
@@ -26,13 +29,18 @@ def main():
         f'- Architecture: GPT-2 (learned positions, pre-LayerNorm, GELU, tied input/output embeddings), {c["layers"]} layers, width {c["width"]}, {c["heads"]} heads, context {c["positions"]} tokens.',
         f'- Parameters: {ev["params"] / 1e6:.2f}M.',
         f'- Tokenizer: byte-level BPE, vocabulary {c["vocab"]} (3835 merges + 256 bytes + 5 special tokens), trained by `tools/code-model/bpe.py` on a 12 MB sample of the training text. Special tokens: `<|endoftext|>`, `<|fim_prefix|>`, `<|fim_middle|>`, `<|fim_suffix|>`, `<|file_sep|>`.',
-        '- FIM layout (PSM): `<|fim_prefix|>{prefix}<|fim_suffix|>{suffix}<|fim_middle|>{middle}<|endoftext|>`; half of the training documents were transformed this way (character-level split points), the rest are plain text separated by `<|endoftext|>`.',
+        '- FIM layouts: PSM `<|fim_prefix|>{prefix}<|fim_suffix|>{suffix}<|fim_middle|>{middle}<|endoftext|>` and SPM `<|fim_prefix|><|fim_suffix|>{suffix}<|fim_middle|>{prefix}{middle}<|endoftext|>` (prefix and middle encoded together). Half of the training documents were transformed (character-level split points), the rest are plain text separated by `<|endoftext|>`; see Training for the mix of each run. GenAI Studio prompts this model in SPM: the prompt then grows at its end while the user types, so the engine\'s KV cache covers all but the last tokens.',
         f'- Files: `onnx/model.onnx` (fp32, {os.path.getsize(os.path.join(out, "onnx", "model.onnx")) / 1e6:.1f} MB) and `onnx/model_quantized.onnx` (int8 weights via DynamicQuantizeLinear + MatMulInteger, {os.path.getsize(os.path.join(out, "onnx", "model_quantized.onnx")) / 1e6:.1f} MB), inputs `input_ids`, `attention_mask`, `position_ids`, `past_key_values.{{i}}.key|value` `[batch_size, {c["heads"]}, past_sequence_length, {c["width"] // c["heads"]}]`; Transformers.js loads it as `model_type: gpt2`.',
         '',
         '## Training',
-        f'- Tokens seen: {st["tokens"] / 1e6:.1f}M in {st["step"]} steps of 8 x 512 tokens, {st["seconds"] / 60:.0f} minutes on 2 CPU cores (torch 1.13, OpenBLAS), AdamW (lr 2e-3, betas 0.9/0.95, weight decay 0.1), 200 warm-up steps then cosine decay to 10% over the time budget, gradient clipping 1.0.',
-        (f'- **Interim snapshot**: taken after {st["seconds"] / 60:.0f} of the {st["budget_seconds"] / 60:.0f} planned training minutes while training continued; the learning rate had not finished its decay. The pipeline replaces these files when the run ends.' if st['seconds'] < st.get('budget_seconds', 0) - 60 else f'- Training ran its full budget of {st.get("budget_seconds", st["seconds"]) / 60:.0f} minutes.'),
-        f'- Data: the first 70 MB of the shuffled training documents (23.9M tokens with FIM, 2.93 bytes per token), so the run saw {st["tokens"] / 23.9e6:.2f} epochs of it (random 512-token windows, so most text was seen at most once). The whole corpus is {corpus_bytes / 1e6:.0f} MB.',
+        f'- Tokens seen: {total_tokens / 1e6:.1f}M in {total_minutes} minutes of training on 2 CPU cores (torch 1.13, OpenBLAS), in {len(runs)} run(s), each continuing from the model the previous one exported (`tools/train-code-model.sh --continue`); batches of 8 x 512 tokens, AdamW (betas 0.9/0.95, weight decay 0.1), 200 warm-up steps then cosine decay to 10% of the peak over each run\'s time budget, gradient clipping 1.0.',
+        '',
+        '| run | minutes | steps | tokens | training text (MB of the shuffled documents) | peak lr | FIM |',
+        '|---|---|---|---|---|---|---|',
+    ] + [f'| {n + 1} | {r["minutes"]} | {r["steps"]} | {r["tokens"] / 1e6:.1f}M | {r["data_bytes"][0] / 1e6:.0f}-{r["data_bytes"][1] / 1e6:.0f} | {r["peak_lr"]:g} | {r["fim"]} |' for n, r in enumerate(runs)] + [
+        '',
+        (f'- **Interim snapshot**: taken after {st["seconds"] / 60:.0f} of the {st["budget_seconds"] / 60:.0f} planned training minutes while training continued; the learning rate had not finished its decay. The pipeline replaces these files when the run ends.' if st['seconds'] < st.get('budget_seconds', 0) - 60 else f'- The last run ran its full budget of {st.get("budget_seconds", st["seconds"]) / 60:.0f} minutes.'),
+        f'- Each run draws random 512-token windows from its own slice of the shuffled training documents, so a continued run sees text the earlier ones did not. The whole corpus is {corpus_bytes / 1e6:.0f} MB.',
         f'- Measured training throughput: {st["tokens"] / max(st["seconds"], 1):.0f} tokens/s (forward + backward, 2 threads, shared machine).',
         f'- Final training loss (last logged steps): {", ".join(f"{l[3]:.3f}" for l in ev["loss_log"][-3:])} nats per token.',
         '',
@@ -42,15 +50,15 @@ def main():
         + ('Train and held-out are within 5%: no sign of overfitting (most training text was seen at most once).' if abs(ev["train_sample_bits_per_byte"] - ev["heldout_bits_per_byte"]) < 0.05 * ev["heldout_bits_per_byte"] else 'The gap is not from repetition (under one epoch); held-out files differ in mix and difficulty.'),
         '- Per language (held-out): ' + ', '.join(f'{k} {v["bits_per_byte"]:.2f} ({v["files"]} files)' for k, v in ev['per_language'].items()) + '.',
         f'- Next-line exact match: **{ev["next_line_exact_match"] * 100:.1f}%** of {ev["next_line_samples"]} held-out line positions (lines with at least 8 non-space characters; up to 400 tokens of preceding context ending at the end of the previous line, so the model writes the newline and the indentation itself; greedy until the next newline; exact string comparison including indentation).',
-        f'- FIM line exact match: **{ev["fim_line_exact_match"] * 100:.1f}%** of {ev["fim_samples"]} held-out lines filled in from up to 300 prefix and 100 suffix tokens.',
+        f'- FIM on {ev["fim_samples"]} held-out lines (up to 300 prefix and 100 suffix tokens): line exact match PSM **{ev["fim_line_exact_match"] * 100:.1f}%**, SPM **{ev["fim_spm_line_exact_match"] * 100:.1f}%**; bits per byte of the true line given the prompt PSM {ev["fim_middle_bits_per_byte"]:.3f}, SPM {ev["fim_spm_middle_bits_per_byte"]:.3f} (the same lines scored as plain next text after the prefix alone would not use the suffix at all).',
         '',
         'Greedy next-line examples (held-out; the end of the context, then expected / predicted):',
         '',
     ] + [f'- `{json.dumps(e["context_end"][-60:])[1:-1]}` -> expected `{json.dumps(e["expected"])[1:-1]}`, predicted `{json.dumps(e["predicted"])[1:-1]}`' for e in ev.get('next_line_examples', [])] + [
         '',
-        'FIM examples (held-out; expected / predicted middle line):',
+        'FIM examples (held-out; expected / predicted middle line, SPM as the extension prompts it):',
         '',
-    ] + [f'- expected `{json.dumps(e["expected"])[1:-1]}`, predicted `{json.dumps(e["predicted"])[1:-1]}`' for e in ev.get('fim_examples', [])] + [
+    ] + [f'- expected `{json.dumps(e["expected"])[1:-1]}`, predicted `{json.dumps(e["predicted"])[1:-1]}`' for e in ev.get('fim_spm_examples', [])] + [
         '',
         '## Checked from Node (`tools/code-model/validate.mjs`, the runtime the extension uses)',
         f'- Transformers.js tokenizer: {va["tokenizer_files_matching"]}/{va["tokenizer_files"]} held-out files get exactly the Python encoder\'s ids; decode round-trips: {va["tokenizer_roundtrip"]}.',
@@ -77,9 +85,10 @@ def main():
         'Training languages (train / held-out MB): ' + ', '.join(f'{k} {v["train_bytes"] / 1e6:.1f} / {v["heldout_bytes"] / 1e6:.2f}' for k, v in sorted(sources['languages'].items())) + '.',
         '',
         '## Reproduce',
-        '`bash tools/train-code-model.sh [--minutes N]` (Debian; installs python3-torch, python3-onnx, python3-numpy, python3-regex and',
+        '`bash tools/train-code-model.sh [--minutes N] [--continue]` (Debian; installs python3-torch, python3-onnx, python3-numpy, python3-regex and',
         'libopenblas0-pthread, fetches the sources, builds the corpus, trains the tokenizer and the model, exports, validates from Node',
-        'and writes this card). Runs are deterministic up to thread scheduling; a rerun resumes from `tools/.work/checkpoint.pt`.',
+        'and writes this card). Without `--continue` it trains from scratch (run 1); with it, it adds a run to the shipped model as in the table.',
+        'Runs are deterministic up to thread scheduling; a rerun on the same machine resumes from `tools/.work/checkpoint.pt`.',
         '',
         '## Intended use and limits',
         'Offline default and test fixture for GenAI Studio\'s completion path. Not for production suggestions: it has seen a few million',

@@ -88,6 +88,26 @@ def decoder(encoder):
     return decode
 
 
+def sequence_nats(model, ids):
+    """Negative log-likelihood (nats) of ids[1:] given what precedes each token."""
+    logits = model(torch.tensor([ids[:-1]]))[0]
+    return torch.nn.functional.cross_entropy(logits, torch.tensor(ids[1:]), reduction='sum').item()
+
+
+def fim_layouts(encoder, prefix, suffix):
+    """The prompt before the middle in both FIM layouts, and how each continues with text: PSM
+    ends at <fim_middle> and encodes the middle alone; SPM ends with the prefix, and the prefix and
+    middle are encoded together (as in training)."""
+    pre, suf, mid = (encoder.special(t) for t in ('<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>'))
+    head = encoder.encode(prefix)[-300:]
+    tail = encoder.encode(suffix)[:100]
+    text = encoder.decode_bytes(head)
+    return {
+        'psm': ([pre] + head + [suf] + tail + [mid], lambda middle: encoder.encode(middle)),
+        'spm': ([pre, suf] + tail + [mid], lambda middle: encoder.encode(text + middle)),
+    }
+
+
 def line_samples(docs, n, rng, min_chars=8):
     """(prefix, line, suffix) triples for held-out lines with some content."""
     samples = []
@@ -183,22 +203,37 @@ def main():
         result['next_line_exact_match'] = hits / len(lines)
         result['next_line_samples'] = len(lines)
 
-        hits = 0
-        fim_examples = []
+        # FIM in both layouts on the same held-out lines: exact match of the greedy line (the prompt
+        # ends at the end of the previous line in SPM, as in the next-line test, so the model writes
+        # the newline) and the bits per byte of the true line given the prompt.
         fims = line_samples(heldout, 5 if quick else LINES // 2, random.Random(7))
-        for prefix, line, suffix in fims:
-            ids = ([encoder.special('<|fim_prefix|>')] + encoder.encode(prefix)[-300:] + [encoder.special('<|fim_suffix|>')]
-                   + encoder.encode(suffix)[:100] + [encoder.special('<|fim_middle|>')])
-            guess = greedy(step, ids, 48, {eot}, '\n', decode).split('\n')[0]
-            hits += guess == line
-            if len(fim_examples) < 4:
-                fim_examples.append({'prefix_end': prefix[-80:], 'suffix_start': suffix[:80], 'expected': line, 'predicted': guess})
-        result['fim_examples'] = fim_examples
-        result['fim_line_exact_match'] = hits / len(fims)
+        eot_ids = {eot}
+        for layout in ('psm', 'spm'):
+            hits, nats, size, fim_examples = 0, 0.0, 0, []
+            for prefix, line, suffix in fims:
+                prompt, continued = fim_layouts(encoder, prefix, suffix)[layout]
+                if layout == 'psm':
+                    guess = greedy(step, prompt, 48, eot_ids, '\n', decode).split('\n')[0]
+                    before, after = prompt, prompt + continued(line) + [eot]
+                else:
+                    shorter = fim_layouts(encoder, prefix[:-1], suffix)['spm']
+                    ids = shorter[0] + shorter[1]('')
+                    text = greedy(step, ids, 64, eot_ids, lambda t: t.count('\n') >= 2 or not t.startswith('\n'), decode)
+                    guess = text[1:].split('\n')[0] if text.startswith('\n') else text
+                    before, after = prompt + continued(''), prompt + continued(line) + [eot]
+                hits += guess == line
+                nats += sequence_nats(model, after) - sequence_nats(model, before)
+                size += len(line.encode('utf-8')) + 1
+                if len(fim_examples) < 4:
+                    fim_examples.append({'prefix_end': prefix[-80:], 'suffix_start': suffix[:80], 'expected': line, 'predicted': guess})
+            key = 'fim' if layout == 'psm' else 'fim_spm'
+            result[f'{key}_examples'] = fim_examples
+            result[f'{key}_line_exact_match'] = hits / len(fims)
+            result[f'{key}_middle_bits_per_byte'] = nats / math.log(2) / size
         result['fim_samples'] = len(fims)
         result['match_seconds'] = round(time.time() - started)
     json.dump(result, open(os.path.join(work, 'eval.json'), 'w'), indent=1)
-    print(json.dumps({k: v for k, v in result.items() if k not in ('loss_log', 'per_language', 'next_line_examples', 'fim_examples')}, indent=1))
+    print(json.dumps({k: v for k, v in result.items() if k not in ('loss_log', 'per_language', 'next_line_examples', 'fim_examples', 'fim_spm_examples')}, indent=1))
 
 
 if __name__ == '__main__':

@@ -112,6 +112,11 @@ def main():
         export_fp32(model, fp32)
     n = quantize(fp32, os.path.join(out, 'onnx', 'model_quantized.onnx'))
     write_reference(model, encoder, os.path.join(work, 'corpus', 'heldout.jsonl'), os.path.join(work, 'reference.json'))
+    # The model carries its training history, so a later run can continue from it (train.py --init-from).
+    st = saved['state']
+    run = {'minutes': round(st['seconds'] / 60), 'steps': st['step'], 'tokens': st['tokens'], 'data_bytes': st.get('data_bytes', [0, 70_000_000]),
+           'peak_lr': st.get('peak_lr', 2e-3), 'fim': f'half of the documents, {st.get("spm_share", 0) * 100:.0f}% of those SPM, the rest PSM'}
+    json.dump({'runs': st.get('earlier_runs', []) + [run]}, open(os.path.join(out, 'training.json'), 'w'), indent=1)
     print(f'exported to {out}: {n} MatMuls quantized; fp32 {os.path.getsize(fp32) / 1e6:.1f} MB, '
           f'int8 {os.path.getsize(os.path.join(out, "onnx", "model_quantized.onnx")) / 1e6:.1f} MB')
 

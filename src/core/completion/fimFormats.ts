@@ -69,8 +69,9 @@ const commentStyle: ContextStyle = {
   currentFileHeader: (path, languageId) => `${lineCommentPrefix(languageId) ?? '//'} Path: ${path}\n`,
 };
 
-// Both layouts are prefix-suffix-middle with the context first, which keeps
-// the start of the prompt stable while the user types.
+// The prefix-suffix-middle layouts put the context first, which keeps the start of the prompt
+// stable while the user types; the suffix, after the cursor, is still re-read on every keystroke.
+// Suffix-first layouts (SPM, Codestral) end with the prefix, so only its last tokens change.
 
 /** Context as files before the FIM tokens (repository-level training). */
 function contextBeforeFim(prefixToken: string, suffixToken: string, middleToken: string): FimFormat['assemble'] {
@@ -97,13 +98,13 @@ const FORMATS: Readonly<Record<FimFormatName, FimFormat>> = {
     ...fileSeparatorStyle('<|file_sep|>', (repoName) => `<|repo_name|>${repoName}\n`),
     assemble: contextBeforeFim('<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>'),
   },
-  // Our shipped model: the Qwen layout without a repo_name token.
+  // Our shipped model, trained on both layouts, prompted suffix-first (SPM) for the KV cache.
   'genai-code-tiny': {
     name: 'genai-code-tiny',
     stopStrings: ['<|endoftext|>', '<|fim_prefix|>', '<|fim_middle|>', '<|fim_suffix|>', '<|file_sep|>'],
     usesSuffix: true,
     ...fileSeparatorStyle('<|file_sep|>'),
-    assemble: contextBeforeFim('<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>'),
+    assemble: (context, prefix, suffix) => `${context}<|fim_prefix|><|fim_suffix|>${suffix}<|fim_middle|>${prefix}`,
   },
   starcoder2: {
     name: 'starcoder2',
@@ -134,7 +135,7 @@ const FORMATS: Readonly<Record<FimFormatName, FimFormat>> = {
     ...commentStyle,
     assemble: contextInPrefix('<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>'),
   },
-  // Codestral is trained suffix-first: the suffix unavoidably precedes the prefix.
+  // Codestral is trained suffix-first.
   codestral: {
     name: 'codestral',
     stopStrings: ['[PREFIX]', '[SUFFIX]', '[MIDDLE]'],

@@ -34,7 +34,7 @@ const SUFFIX = ';\n}\n';
 // The exact layout each family was trained on, with no extra context.
 const GOLDEN: Record<FimFormatName, string> = {
   qwen: `<|fim_prefix|>${PREFIX}<|fim_suffix|>${SUFFIX}<|fim_middle|>`,
-  'genai-code-tiny': `<|fim_prefix|>${PREFIX}<|fim_suffix|>${SUFFIX}<|fim_middle|>`,
+  'genai-code-tiny': `<|fim_prefix|><|fim_suffix|>${SUFFIX}<|fim_middle|>${PREFIX}`,
   deepseek: `<｜fim▁begin｜>${PREFIX}<｜fim▁hole｜>${SUFFIX}<｜fim▁end｜>`,
   starcoder: `<fim_prefix>${PREFIX}<fim_suffix>${SUFFIX}<fim_middle>`,
   starcoder2: `<fim_prefix>${PREFIX}<fim_suffix>${SUFFIX}<fim_middle>`,

@@ -39,14 +39,14 @@ describe('promptBuilder', () => {
       );
     });
 
-    it('genai-code-tiny: the same layout without a repository name', () => {
+    it('genai-code-tiny: the same context without a repository name, then suffix-first (SPM)', () => {
       const { prompt } = build('genai-code-tiny', { ...REQUEST, repoName: 'studio' });
       assert.equal(
         prompt,
         '<|file_sep|>src/geometry.ts\n' +
           'export function area(radius: number) {\n  return Math.PI * radius * radius;\n}\n' +
           '<|file_sep|>src/main.ts\n' +
-          '<|fim_prefix|>import { area } from "./geometry";\n\nconst r = area(<|fim_suffix|>);\n<|fim_middle|>',
+          '<|fim_prefix|><|fim_suffix|>);\n<|fim_middle|>import { area } from "./geometry";\n\nconst r = area(',
       );
     });
 
@@ -146,6 +146,14 @@ describe('promptBuilder', () => {
       assert.equal(after.parts.context, before.parts.context);
       assert.ok(after.prompt.startsWith(`${before.parts.context}<|fim_prefix|>${before.parts.prefix}`));
       assert.ok(countChars(before.parts.prefix) < countChars(prefix), 'the prefix window must be cut');
+    });
+
+    it('in a suffix-first layout, one more character only extends the prompt', () => {
+      const prefix = numberedLines(200).replaceAll('line', 'area') + 'const r = are';
+      const request = { ...REQUEST, prefix, suffix: ');\n' };
+      const before = build('genai-code-tiny', request, 1000);
+      const after = build('genai-code-tiny', { ...request, prefix: `${prefix}a` }, 1000);
+      assert.equal(after.prompt, `${before.prompt}a`);
     });
   });
 

@@ -46,6 +46,22 @@ describe('text generation on the shipped code model', () => {
     assert.ok(ids.length > 0);
   });
 
+  it('greedy decoding with prompt-lookup guesses gives the tokens of one full pass per token', async () => {
+    // Repetitive code: the model continues the pattern, so guesses copied from the prompt are confirmed.
+    const prompt = Array.from({ length: 6 }, (_, i) => `  const value${i} = read(input, ${i});\n`).join('') + '  const value6 = read(';
+    model.kvCache.clear();
+    const out = await generate(model, request({ prompt, maxTokens: 16 }), new AbortController().signal, () => undefined);
+    assert.ok(out.acceptedDraftTokens > 0, `no guess confirmed in ${JSON.stringify(out.text)}`);
+    const promptIds = model.tokenizer.encode(prompt, { add_special_tokens: false });
+    const seq = [...promptIds];
+    for (let step = 0; step < out.generatedTokens; step++) {
+      const result = await model.session.run({ ...tokenFeeds(model.session, seq, 0), ...emptyPast(model.session) });
+      const vocab = result.logits.dims[2];
+      seq.push(argmax((result.logits.data as Float32Array).subarray((seq.length - 1) * vocab, seq.length * vocab)));
+    }
+    assert.equal(out.text, model.tokenizer.decode(seq.slice(promptIds.length), { skip_special_tokens: false }));
+  });
+
   it('resumes from the previous prompt\'s KV cache and gives exactly the tokens of a cold run', async () => {
     const signal = new AbortController().signal;
     model.kvCache.clear();
