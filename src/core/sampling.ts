@@ -33,8 +33,7 @@ export function softmax(logits: ArrayLike<number>, temperature = 1): Float64Arra
 export function sampleToken(logits: ArrayLike<number>, options: SamplingOptions, random: () => number): number {
   if (options.temperature <= 0) return argmax(logits);
   const probs = softmax(logits, options.temperature);
-  let order = Array.from(probs.keys()).sort((a, b) => probs[b] - probs[a]);
-  if (options.topK > 0) order = order.slice(0, options.topK);
+  let order = candidates(probs, options);
   if (options.topP < 1) {
     let cumulative = 0;
     let cut = order.length;
@@ -54,6 +53,59 @@ export function sampleToken(logits: ArrayLike<number>, options: SamplingOptions,
     if (r <= 0) return id;
   }
   return order[order.length - 1];
+}
+
+/**
+ * The token ids top-k and top-p choose from, most probable first (ties by id). A hub model's
+ * vocabulary has ~150k entries, and sorting all of them for every token costs more than the
+ * forward pass: a nucleus is found among the top 64, then 1024 ids instead, and only a flat
+ * distribution, whose nucleus is a large share of the vocabulary, pays for a full sort.
+ */
+function candidates(probs: Float64Array, options: SamplingOptions): number[] {
+  const limit = options.topK > 0 ? Math.min(options.topK, probs.length) : probs.length;
+  if (options.topP < 1) {
+    for (let n = 64; n < limit && n <= probs.length / 16; n *= 16) {
+      const top = topIndices(probs, n);
+      if (top.reduce((sum, id) => sum + probs[id], 0) >= options.topP) return top;
+    }
+  }
+  // A flat distribution's nucleus is a large share of the vocabulary: one full sort is cheaper then.
+  if (limit > probs.length / 16) return Array.from(probs.keys()).sort((a, b) => probs[b] - probs[a] || a - b).slice(0, limit);
+  return topIndices(probs, limit);
+}
+
+/** The `k` ids of the largest values, largest first, ties by smaller id: a min-heap of k over one pass. */
+export function topIndices(values: ArrayLike<number>, k: number): number[] {
+  // `before(a, b)`: a ranks above b.
+  const before = (a: number, b: number) => values[a] > values[b] || (values[a] === values[b] && a < b);
+  const heap: number[] = [];
+  const siftDown = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let worst = i;
+      if (l < heap.length && before(heap[worst], heap[l])) worst = l;
+      if (r < heap.length && before(heap[worst], heap[r])) worst = r;
+      if (worst === i) return;
+      [heap[i], heap[worst]] = [heap[worst], heap[i]];
+      i = worst;
+    }
+  };
+  for (let id = 0; id < values.length; id++) {
+    if (heap.length < k) {
+      heap.push(id);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!before(heap[parent], heap[i])) break;
+        [heap[i], heap[parent]] = [heap[parent], heap[i]];
+        i = parent;
+      }
+    } else if (k > 0 && before(id, heap[0])) {
+      heap[0] = id;
+      siftDown(0);
+    }
+  }
+  return heap.sort((a, b) => (before(a, b) ? -1 : 1));
 }
 
 /** mulberry32: small, fast, and the same sequence on every platform for a given seed. */
