@@ -63,14 +63,16 @@ export function sampleToken(logits: ArrayLike<number>, options: SamplingOptions,
  */
 function candidates(probs: Float64Array, options: SamplingOptions): number[] {
   const limit = options.topK > 0 ? Math.min(options.topK, probs.length) : probs.length;
+  // Beyond this many ids, one sort of the whole vocabulary is cheaper than the heap.
+  const heapMost = probs.length / 16;
   if (options.topP < 1) {
-    for (let n = 64; n < limit && n <= probs.length / 16; n *= 16) {
+    for (let n = 64; n < limit && n <= heapMost; n *= 16) {
       const top = topIndices(probs, n);
       if (top.reduce((sum, id) => sum + probs[id], 0) >= options.topP) return top;
     }
   }
-  // A flat distribution's nucleus is a large share of the vocabulary: one full sort is cheaper then.
-  if (limit > probs.length / 16) return Array.from(probs.keys()).sort((a, b) => probs[b] - probs[a] || a - b).slice(0, limit);
+  // A flat distribution's nucleus is a large share of the vocabulary.
+  if (limit > heapMost) return Array.from(probs.keys()).sort((a, b) => probs[b] - probs[a] || a - b).slice(0, limit);
   return topIndices(probs, limit);
 }
 

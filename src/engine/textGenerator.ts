@@ -56,8 +56,6 @@ export async function generate(
   /** Tokens whose keys/values are in `past`. */
   const fed = promptIds.slice(0, resume.reused);
   let input = promptIds.slice(resume.reused);
-  /** The prompt and every token chosen so far: where guesses are looked up. */
-  const context = [...promptIds];
   const greedy = request.temperature <= 0;
   // The cache is invalid while a forward pass may be half-applied; it is stored again below.
   model.kvCache.clear();
@@ -75,7 +73,8 @@ export async function generate(
       break;
     }
     const draftRoom = Math.min(limit - fed.length - input.length, request.maxTokens - generated.length - 1);
-    const draft = greedy && draftRoom > 0 ? draftTokens(context).slice(0, draftRoom) : [];
+    // Guesses are looked up in the prompt and every token chosen so far: what is fed plus what is about to be.
+    const draft = greedy && draftRoom > 0 ? draftTokens([...fed, ...input]).slice(0, draftRoom) : [];
     const outputs = await model.session.run({ ...tokenFeeds(model.session, [...input, ...draft], fed.length), ...past });
     const rows = logitRows(outputs.logits);
     const first = rows.count - draft.length - 1;
@@ -95,7 +94,6 @@ export async function generate(
       }
       generated.push(token);
       if (i < accepted) acceptedDraftTokens++;
-      context.push(token);
       const text = model.tokenizer.decode(generated, { skip_special_tokens: false });
       const { safe, stopped } = stops.scan(text);
       if (safe.length > emittedText.length && !safe.endsWith('\uFFFD')) {
