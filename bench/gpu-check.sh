@@ -10,8 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 VULKAN_DIR=.vscode-test/vulkan
 
 if [[ "${1:-}" == "--prepare" ]]; then
-  mkdir -p "$VULKAN_DIR"
-  (cd "$VULKAN_DIR" && apt-get download libvulkan1 && for deb in *.deb; do dpkg-deb -x "$deb" root; done)
+  bash scripts/software-vulkan.sh
   node esbuild.mjs
   echo "prepared: $VULKAN_DIR, dist/, out/bench/ (carry them with node_modules and models)"
   exit 0
@@ -19,8 +18,10 @@ fi
 
 loader=$(find "$VULKAN_DIR/root" -name 'libvulkan.so.1' -printf '%h\n' 2>/dev/null | head -1 || true)
 [[ -n "$loader" ]] && export LD_LIBRARY_PATH="$PWD/$loader:${LD_LIBRARY_PATH:-}"
+# --software: Mesa's CPU Vulkan driver instead of a GPU, a dry run of this script on a machine without one.
+[[ "${1:-}" == "--software" ]] && export VK_ICD_FILENAMES="$PWD/$VULKAN_DIR/lvp_icd.json"
 # The NVIDIA driver's Vulkan ICD: its JSON when installed, else one pointing at the driver's library.
-for icd in /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_layers.json; do
+[[ -z "${VK_ICD_FILENAMES:-}" ]] && for icd in /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_layers.json; do
   if [[ -f "$icd" ]]; then export VK_ICD_FILENAMES="$icd"; break; fi
 done
 if [[ -z "${VK_ICD_FILENAMES:-}" ]] && ldconfig -p 2>/dev/null | grep -q libGLX_nvidia.so.0; then

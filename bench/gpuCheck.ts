@@ -1,10 +1,11 @@
 // Part of bench/gpu-check.sh: the shipped code and image models through the engine on the CPU and on
 // each GPU provider this machine has; greedy tokens must agree with the CPU's and images stay within
-// IMAGE_TOLERANCE of the CPU's pixels; per-token and per-step times are printed side by side. Figures only.
+// SAME_PICTURE (core/image/pixelDifference) of the CPU's pixels; per-token and per-step times are printed side by side. Figures only.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { EngineProcess } from '../src/client/engineProcess';
 import { decodeRgbPng } from '../src/core/image/png';
+import { SAME_PICTURE, pixelDifference, withinTolerance } from '../src/core/image/pixelDifference';
 import { DEFAULTS, IMAGE_MODEL } from '../src/defaults';
 import type { DeviceSetting, ExecutionDevice, ModelStatus } from '../src/protocol';
 import { ROOT, benchSettings } from './benchSettings';
@@ -13,8 +14,6 @@ import { median, row } from './stats';
 const PROMPTS = ['function fibonacci(n) {\n', 'import os\n\ndef main():\n', 'fn parse(input: &str) -> Result<', 'package main\n\nfunc main() {\n'];
 const REPEATS = 3;
 const IMAGE_PROMPTS = ['large red circle on a blue background', 'small yellow star at the top on a purple background'];
-/** Float rounding differs between providers; after 20 steps a few levels of 255 per channel is still the same picture. */
-const IMAGE_TOLERANCE = { meanAbs: 2, maxAbs: 32 };
 
 interface DeviceRun {
   requested: DeviceSetting;
@@ -86,31 +85,16 @@ async function main(): Promise<void> {
   for (const gpu of gpus) {
     if (gpu.imageDevice !== gpu.requested) continue;
     const diff = pixelDifference(gpu.images, cpu.images);
-    const within = diff.meanAbs <= IMAGE_TOLERANCE.meanAbs && diff.maxAbs <= IMAGE_TOLERANCE.maxAbs;
+    const within = withinTolerance(diff);
     console.log(row(`${gpu.requested}: ms per UNet step (batch of 2)`, gpu.msPerStep));
     console.log(
-      `${gpu.requested}: images ${within ? 'within' : 'OUTSIDE'} tolerance of the CPU's (mean |diff| ${diff.meanAbs.toFixed(2)}, max ${diff.maxAbs} of 255; tolerance mean ${IMAGE_TOLERANCE.meanAbs}, max ${IMAGE_TOLERANCE.maxAbs}); ratio to CPU per step ${(median(gpu.msPerStep) / median(cpu.msPerStep)).toFixed(2)}`,
+      `${gpu.requested}: images ${within ? 'within' : 'OUTSIDE'} tolerance of the CPU's (mean |diff| ${diff.meanAbs.toFixed(2)}, max ${diff.maxAbs} of 255; tolerance mean ${SAME_PICTURE.meanAbs}, max ${SAME_PICTURE.maxAbs}); ratio to CPU per step ${(median(gpu.msPerStep) / median(cpu.msPerStep)).toFixed(2)}`,
     );
     if (gpu.requested === best?.device) bestImage = { within, ms: median(gpu.msPerStep) };
   }
   console.log(
     `gpu-check device=${best?.device ?? 'none'} agree=${best?.agree ?? 'n/a'} ms_per_token_cpu=${median(cpu.msPerToken).toFixed(2)} ms_per_token_gpu=${best ? best.ms.toFixed(2) : 'n/a'} ratio=${best ? (best.ms / median(cpu.msPerToken)).toFixed(2) : 'n/a'} image_within_tolerance=${bestImage?.within ?? 'n/a'} ms_per_step_cpu=${median(cpu.msPerStep).toFixed(2)} ms_per_step_gpu=${bestImage ? bestImage.ms.toFixed(2) : 'n/a'}`,
   );
-}
-
-function pixelDifference(a: Uint8Array[], b: Uint8Array[]): { meanAbs: number; maxAbs: number } {
-  let sum = 0;
-  let count = 0;
-  let maxAbs = 0;
-  a.forEach((image, i) => {
-    image.forEach((value, j) => {
-      const d = Math.abs(value - b[i][j]);
-      sum += d;
-      count++;
-      maxAbs = Math.max(maxAbs, d);
-    });
-  });
-  return { meanAbs: sum / count, maxAbs };
 }
 
 void main();

@@ -19,7 +19,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --minutes) MINUTES="$2"; shift 2 ;;
     --skip-train) SKIP_TRAIN=1; shift ;;
-    --continue) TRAIN_ARGS=(--init-from models/genai-code-tiny --data-mb 40 --lr 1e-3); shift ;;
+    --continue) TRAIN_ARGS=(--init-from models/genai-code-tiny --data-mb 50 --lr 1e-3); shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done

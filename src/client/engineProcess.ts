@@ -47,6 +47,8 @@ export interface EngineProcessOptions {
   settings: EngineSettings;
   /** The Node (or Electron run as Node) executable; defaults to the current one. */
   execPath?: string;
+  /** Extra environment for the engine process (e.g. which Vulkan driver WebGPU uses). */
+  env?: Readonly<Record<string, string>>;
   /** Delays before successive restarts after crashes; the last one repeats. */
   backoffMs?: readonly number[];
 }
@@ -244,7 +246,7 @@ export class EngineProcess {
     const child = fork(this.options.enginePath, [], {
       execPath: this.options.execPath ?? process.execPath,
       // Inside desktop VS Code the executable is Electron: this makes it behave as plain Node.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', GENAI_STUDIO_ENGINE_SETTINGS: JSON.stringify(this.settings) },
+      env: { ...process.env, ...this.options.env, ELECTRON_RUN_AS_NODE: '1', GENAI_STUDIO_ENGINE_SETTINGS: JSON.stringify(this.settings) },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
     });

@@ -7,6 +7,7 @@ import { memoizeLru } from '../core/memo';
 import { EngineErrorCode } from '../protocol';
 import { EngineError, errorMessage } from './errors';
 import { KvCache } from './kvCache';
+import { DeviceKvSlicer } from './kvSlice';
 import type { LoadContext, LoadedModel, ModelLoader } from './modelManager';
 import { hubCachePath, type ModelSource } from './modelSource';
 import { loadFromSource, type SourceOptions, type TransformersLib } from './transformers';
@@ -75,7 +76,8 @@ export class CausalLMLoader implements ModelLoader<CausalLM> {
     if (!session) throw new EngineError(EngineErrorCode.ModelInvalid, `${source.ref} has no decoder session (onnx/model*.onnx); it is not a causal language model.`);
     const rawConfig = (model as unknown as { config: Record<string, unknown> }).config;
     const weightsFile = DTYPE_FILES.find(([d]) => d === dtype)![1];
-    const kvCache = new KvCache();
+    // On WebGPU the keys/values stay on the GPU between passes; shortening them must too.
+    const kvCache = new KvCache(context.device === 'webgpu' ? new DeviceKvSlicer(context.device) : undefined);
     return {
       name: source.ref,
       session,
@@ -87,7 +89,7 @@ export class CausalLMLoader implements ModelLoader<CausalLM> {
       countTokens: memoizeLru((text) => (tokenizer as unknown as Tokenizer).encode(text, { add_special_tokens: false }).length, 512),
       sizeMB: weightsSizeMB(source, context, weightsFile),
       dispose: async () => {
-        kvCache.clear();
+        await kvCache.dispose();
         await (model as unknown as { dispose(): Promise<unknown> }).dispose();
       },
     };

@@ -6,6 +6,7 @@ import { EngineErrorCode, type NextTokenParams, type NextTokenResult, type Token
 import type { CausalLM } from '../causalLM';
 import { emptyPast, tokenFeeds } from '../decoderFeeds';
 import { EngineError } from '../errors';
+import { presentToPast, releasePast } from '../kvCache';
 import { lastRow } from '../textGenerator';
 
 export async function nextTokenDistribution(model: CausalLM, params: NextTokenParams): Promise<Omit<NextTokenResult, 'ms'>> {
@@ -14,6 +15,8 @@ export async function nextTokenDistribution(model: CausalLM, params: NextTokenPa
   // The end of an over-long prompt is what predicts the next token.
   ids = ids.slice(-model.config.maxPositions);
   const outputs = await model.session.run({ ...tokenFeeds(model.session, ids, 0), ...emptyPast(model.session) });
+  // Only the logits are wanted: the keys/values may sit in GPU buffers that nothing else frees.
+  releasePast(presentToPast(outputs));
   const logits = lastRow(outputs.logits);
   const probabilities = softmax(logits, params.temperature);
   const token = (id: number): TokenProbability => ({ id, text: model.tokenizer.decode([id], { skip_special_tokens: false }), probability: probabilities[id] });
