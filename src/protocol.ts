@@ -22,6 +22,8 @@ export interface EngineSettings {
   /** When true nothing touches the network; a model that is not cached is a clear error. */
   offline: boolean;
   device: DeviceSetting;
+  /** Which GPU CUDA and DirectML use on a machine with several (0, the default, is the first). */
+  gpuDeviceId?: number;
   /** Models are unloaded least recently used first when the loaded total exceeds this. */
   memoryBudgetMB: number;
   /** A model unused for this long is unloaded; 0 keeps models loaded. */

@@ -32,6 +32,7 @@ const USAGE = `Usage:
 
 Common options:
   --device auto|cpu|cuda|dml|coreml|webgpu   (default auto)
+  --gpu-device N            which GPU cuda and dml use (default 0, the first)
   --offline                 never touch the network (also HF_HUB_OFFLINE=1)
   --hub-endpoint URL        hub or mirror (also HF_ENDPOINT; default ${DEFAULTS.hubEndpoint})
   --cache-dir DIR           hub download cache (default ~/.cache/genai-studio/hub)
@@ -67,6 +68,7 @@ const OPTIONS = {
   height: { type: 'string' },
   out: { type: 'string' },
   device: { type: 'string' },
+  'gpu-device': { type: 'string' },
   offline: { type: 'boolean' },
   'hub-endpoint': { type: 'string' },
   'cache-dir': { type: 'string' },
@@ -90,6 +92,8 @@ function numberOption(values: Values, name: keyof Values, fallback: number): num
 function engineSettings(values: Values): EngineSettings {
   const device = (values.device ?? DEFAULTS.device) as DeviceSetting;
   if (!DEVICE_SETTINGS.includes(device)) throw new UsageError(`--device must be one of ${DEVICE_SETTINGS.join(', ')}; got "${values.device}".`);
+  const gpuDeviceId = numberOption(values, 'gpu-device', 0);
+  if (!Number.isInteger(gpuDeviceId) || gpuDeviceId < 0) throw new UsageError(`--gpu-device must be a GPU index (0, 1, ...); got "${values['gpu-device']}".`);
   const packageRoot = resolve(__dirname, '..');
   return {
     shippedModelsDir: process.env.GENAI_STUDIO_MODELS_DIR ?? join(packageRoot, 'models'),
@@ -97,6 +101,7 @@ function engineSettings(values: Values): EngineSettings {
     hubEndpoint: values['hub-endpoint'] ?? process.env.HF_ENDPOINT ?? DEFAULTS.hubEndpoint,
     offline: values.offline ?? process.env.HF_HUB_OFFLINE === '1',
     device,
+    gpuDeviceId,
     memoryBudgetMB: DEFAULTS.memoryBudgetMB,
     idleUnloadSeconds: 0,
   };

@@ -69,7 +69,12 @@ export class CausalLMLoader implements ModelLoader<CausalLM> {
       if (source.kind === 'hub') dtype = await chooseHubDtype(lib, source, context, options.common);
       return {
         tokenizer: await lib.AutoTokenizer.from_pretrained(options.id, options.common),
-        model: await lib.AutoModelForCausalLM.from_pretrained(options.id, { ...options.common, device: options.device, dtype }),
+        model: await lib.AutoModelForCausalLM.from_pretrained(options.id, {
+          ...options.common,
+          device: options.device,
+          dtype,
+          session_options: { executionProviders: [context.executionProvider] },
+        }),
       };
     });
     const session = (model as unknown as { sessions: Record<string, ort.InferenceSession> }).sessions.model;
@@ -77,7 +82,7 @@ export class CausalLMLoader implements ModelLoader<CausalLM> {
     const rawConfig = (model as unknown as { config: Record<string, unknown> }).config;
     const weightsFile = DTYPE_FILES.find(([d]) => d === dtype)![1];
     // On WebGPU the keys/values stay on the GPU between passes; shortening them must too.
-    const kvCache = new KvCache(context.device === 'webgpu' ? new DeviceKvSlicer(context.device) : undefined);
+    const kvCache = new KvCache(context.device === 'webgpu' ? new DeviceKvSlicer(context.executionProvider) : undefined);
     return {
       name: source.ref,
       session,

@@ -5,7 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { argmax } from '../core/sampling';
 import type { DeviceCheck, EngineSettings, ExecutionDevice } from '../protocol';
 import { emptyPast, tokenFeeds } from './decoderFeeds';
-import { deviceLabel, plainReason, type DeviceSelector } from './devices';
+import { deviceLabel, executionProvider, plainReason, type DeviceSelector } from './devices';
 import { errorMessage } from './errors';
 
 const PROVIDERS: Exclude<ExecutionDevice, 'cpu'>[] = ['webgpu', 'cuda', 'dml', 'coreml'];
@@ -23,7 +23,7 @@ export async function checkDevices(settings: EngineSettings, selector: DeviceSel
       continue;
     }
     try {
-      const run = await forwardPass(modelFile, device);
+      const run = await forwardPass(modelFile, executionProvider(device, settings.gpuDeviceId));
       const agrees = run.argmax.every((token, i) => token === cpu.argmax[i]);
       results.push({
         device,
@@ -39,8 +39,8 @@ export async function checkDevices(settings: EngineSettings, selector: DeviceSel
   return results;
 }
 
-async function forwardPass(modelFile: string, device: ExecutionDevice): Promise<{ ms: number; argmax: number[]; logits: Float32Array }> {
-  const session = await ort.InferenceSession.create(modelFile, { executionProviders: [device] });
+async function forwardPass(modelFile: string, provider: ort.InferenceSession.ExecutionProviderConfig): Promise<{ ms: number; argmax: number[]; logits: Float32Array }> {
+  const session = await ort.InferenceSession.create(modelFile, { executionProviders: [provider] });
   try {
     const n = PROBE_TOKENS.length;
     const feeds = { ...tokenFeeds(session, PROBE_TOKENS, 0), ...emptyPast(session) };

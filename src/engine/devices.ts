@@ -2,6 +2,7 @@
 // fallback to CPU with a reason a user can act on.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { InferenceSession } from 'onnxruntime-node';
 import type { DeviceChoice, DeviceProbe, DeviceSetting, ExecutionDevice } from '../protocol';
 import { errorMessage } from './errors';
 
@@ -9,6 +10,14 @@ const LABEL: Record<ExecutionDevice, string> = { cpu: 'CPU', cuda: 'CUDA', dml: 
 
 export function deviceLabel(device: ExecutionDevice): string {
   return LABEL[device];
+}
+
+/**
+ * What ONNX Runtime is given for `device`: the GPU's index where the provider takes one. Graph
+ * capture is not asked for: it needs fixed shapes, and the KV cache grows every step.
+ */
+export function executionProvider(device: ExecutionDevice, gpuDeviceId = 0): InferenceSession.ExecutionProviderConfig {
+  return device === 'cuda' || device === 'dml' ? { name: device, deviceId: gpuDeviceId } : device;
 }
 
 export interface Platform {

@@ -61,7 +61,7 @@ const SEQUENCE_AXIS = 2n;
 export class DeviceKvSlicer {
   private readonly sessions = new Map<KvType, Promise<ort.InferenceSession>>();
 
-  constructor(private readonly device: string) {}
+  constructor(private readonly provider: ort.InferenceSession.ExecutionProviderConfig) {}
 
   async truncate(past: Feeds, length: number): Promise<Feeds> {
     const bounds = {
@@ -86,7 +86,7 @@ export class DeviceKvSlicer {
   private session(type: KvType): Promise<ort.InferenceSession> {
     let session = this.sessions.get(type);
     if (!session) {
-      session = ort.InferenceSession.create(sliceGraph(type), { executionProviders: [this.device], preferredOutputLocation: 'gpu-buffer' });
+      session = ort.InferenceSession.create(sliceGraph(type), { executionProviders: [this.provider], preferredOutputLocation: 'gpu-buffer' });
       this.sessions.set(type, session);
     }
     return session;

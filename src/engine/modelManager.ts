@@ -3,8 +3,9 @@
 // unloaded to stay within the memory budget; every change is reported as a status event.
 import { chooseEvictions } from '../core/evictionPolicy';
 import type { DeviceChoice, EngineSettings, ExecutionDevice, ModelStatus } from '../protocol';
+import type { InferenceSession } from 'onnxruntime-node';
 import type { DeviceSelector } from './devices';
-import { deviceLabel } from './devices';
+import { deviceLabel, executionProvider } from './devices';
 import { errorMessage } from './errors';
 import { resolveModelSource, type ModelSource } from './modelSource';
 
@@ -17,6 +18,8 @@ export interface LoadedModel {
 export interface LoadContext {
   settings: EngineSettings;
   device: ExecutionDevice;
+  /** `device` with its options, as ONNX Runtime takes it. */
+  executionProvider: InferenceSession.ExecutionProviderConfig;
   /** 0-100 with what is happening now. */
   progress(percent: number, detail: string): void;
   log(message: string): void;
@@ -63,7 +66,7 @@ export class ModelManager {
 
   /** New settings apply at once: models loaded for another device are unloaded, budgets re-applied. */
   async configure(settings: EngineSettings): Promise<void> {
-    const deviceChanged = settings.device !== this.settings.device;
+    const deviceChanged = settings.device !== this.settings.device || (settings.gpuDeviceId ?? 0) !== (this.settings.gpuDeviceId ?? 0);
     this.settings = settings;
     if (deviceChanged) {
       for (const entry of [...this.entries.values()]) if (entry.users === 0) await this.unloadEntry(entry, 'the device setting changed');
@@ -142,6 +145,7 @@ export class ModelManager {
           loader.load(source, {
             settings,
             device,
+            executionProvider: executionProvider(device, settings.gpuDeviceId),
             log,
             progress: (percent, detail) => this.setStatus(entry, { state: 'loading', progress: Math.round(percent), detail }),
           }),

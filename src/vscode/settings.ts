@@ -13,6 +13,7 @@ export function readEngineSettings(context: vscode.ExtensionContext): EngineSett
     hubEndpoint: config.get<string>('hubEndpoint') || DEFAULTS.hubEndpoint,
     offline: config.get<boolean>('offline', DEFAULTS.offline),
     device: config.get<DeviceSetting>('device', DEFAULTS.device),
+    gpuDeviceId: Math.max(0, Math.floor(config.get<number>('gpuDeviceId', 0))),
     memoryBudgetMB: Math.max(64, config.get<number>('memoryBudgetMB', DEFAULTS.memoryBudgetMB)),
     idleUnloadSeconds: Math.max(0, config.get<number>('idleUnloadSeconds', DEFAULTS.idleUnloadSeconds)),
   };
@@ -53,6 +54,6 @@ function clampInt(value: number, min: number, max: number): number {
 /** Fires when any engine-relevant setting changes, so it takes effect without a reload. */
 export function onEngineSettingsChanged(listener: () => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((event) => {
-    if (['hubEndpoint', 'offline', 'device', 'memoryBudgetMB', 'idleUnloadSeconds'].some((key) => event.affectsConfiguration(`${SECTION}.${key}`))) listener();
+    if (['hubEndpoint', 'offline', 'device', 'gpuDeviceId', 'memoryBudgetMB', 'idleUnloadSeconds'].some((key) => event.affectsConfiguration(`${SECTION}.${key}`))) listener();
   });
 }

@@ -72,7 +72,7 @@ export class DiffusionLoader implements ModelLoader<DiffusionModel> {
       let done = 0;
       for (const [key, dir] of Object.entries(COMPONENTS) as [keyof typeof COMPONENTS, string][]) {
         context.progress(10 + (80 * done++) / 3, `loading ${dir}`);
-        components[key] = await createComponent(join(folder, dir, 'model.onnx'), context.device, USUAL_OUTPUTS[key], ref);
+        components[key] = await createComponent(join(folder, dir, 'model.onnx'), context, USUAL_OUTPUTS[key], ref);
       }
       const { textEncoder, unet, vaeDecoder } = components as Record<keyof typeof COMPONENTS, Component>;
       const maxPositions = numberOr(textConfig.max_position_embeddings, fixedDim(textEncoder, 'input_ids', 1) ?? 77);
@@ -135,15 +135,16 @@ function checkLayout(folder: string): Record<string, unknown> {
 }
 
 /** How the pipeline creates a component's session (the benchmark's baseline uses the same). */
-export function sessionOptions(file: string, device: ExecutionDevice): ort.InferenceSession.SessionOptions {
+export function sessionOptions(file: string, device: ExecutionDevice, provider: ort.InferenceSession.ExecutionProviderConfig = device): ort.InferenceSession.SessionOptions {
   const small = device === 'cpu' && statSync(file).size < SINGLE_THREAD_BELOW_BYTES;
-  return { executionProviders: [device], ...(small ? { intraOpNumThreads: 1 } : {}) };
+  return { executionProviders: [provider], ...(small ? { intraOpNumThreads: 1 } : {}) };
 }
 
-export async function createComponent(file: string, device: ExecutionDevice, usualOutput: string, ref: string): Promise<Component> {
+export async function createComponent(file: string, context: Pick<LoadContext, 'device' | 'executionProvider'>, usualOutput: string, ref: string): Promise<Component> {
+  const { device } = context;
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(file, sessionOptions(file, device));
+    session = await ort.InferenceSession.create(file, sessionOptions(file, device, context.executionProvider));
   } catch (error) {
     const message = errorMessage(error);
     if (/protobuf parsing failed|Load model from .* failed|invalid model|ModelProto|No graph was found/i.test(message)) {

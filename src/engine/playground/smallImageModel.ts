@@ -38,7 +38,7 @@ export class SmallImageModelLoader implements ModelLoader<SmallImageModel> {
       const path = typeof file === 'string' ? join(folder, file) : '';
       if (!path || !existsSync(path)) throw new EngineError(EngineErrorCode.ModelInvalid, `${source.ref} has no ${role} model: config.json must name it as ${role}.file and the file must exist. Re-run tools/train-playground-models.sh.`);
       context.progress(10 + (80 * Object.keys(components).length) / this.roles.length, `loading ${role}`);
-      components[role] = await createComponent(path, context.device, 'image', source.ref);
+      components[role] = await createComponent(path, context, 'image', source.ref);
       sizeBytes += statSync(path).size;
     }
     const size = typeof config.image_size === 'number' ? config.image_size : 32;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { checkDevices } from '../../../src/engine/deviceCheck';
-import { DeviceSelector, planDevices, plainReason, probeDevices, type Platform } from '../../../src/engine/devices';
+import { DeviceSelector, executionProvider, planDevices, plainReason, probeDevices, type Platform } from '../../../src/engine/devices';
 import { CODE_MODEL, cleanTemps, settings } from '../support/builders';
 
 function platform(os: NodeJS.Platform, files: string[] = []): Platform {
@@ -27,6 +27,13 @@ describe('execution providers', () => {
     assert.deepEqual(planDevices('cpu', 'win32', probes, new Map()), { tryOrder: ['cpu'], skipped: [] });
     const broken = planDevices('dml', 'win32', probes, new Map([['dml', 'failed to start (x)']]));
     assert.deepEqual(broken, { tryOrder: ['cpu'], skipped: ['DirectML: failed to start (x)'] });
+  });
+
+  it('gives CUDA and DirectML the GPU to use; the other providers take none', () => {
+    assert.deepEqual(executionProvider('cuda', 1), { name: 'cuda', deviceId: 1 });
+    assert.deepEqual(executionProvider('dml'), { name: 'dml', deviceId: 0 });
+    assert.equal(executionProvider('webgpu', 1), 'webgpu');
+    assert.equal(executionProvider('cpu', 1), 'cpu');
   });
 
   it('turns ONNX Runtime provider errors into plain words', () => {

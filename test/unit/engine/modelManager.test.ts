@@ -65,4 +65,15 @@ describe('ModelManager with the shipped code model', () => {
     const model = await manager.use(CODE_MODEL, loader, async (m) => m);
     assert.match(model.fallbackReason ?? '', /DirectML/);
   });
+
+  it('reloads models when the GPU index changes, and keeps them when nothing that matters did', async () => {
+    const { manager, loader } = harness(settings());
+    await manager.use(CODE_MODEL, loader, async () => undefined);
+    await manager.configure({ ...manager.getSettings(), gpuDeviceId: 0 });
+    assert.equal(manager.statuses().length, 1, 'index 0 is the default: nothing changed');
+    await manager.configure({ ...manager.getSettings(), gpuDeviceId: 1 });
+    assert.deepEqual(manager.statuses(), []);
+    await manager.use(CODE_MODEL, loader, async () => undefined);
+    assert.equal(loader.loads, 2);
+  });
 });
