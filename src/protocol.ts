@@ -78,6 +78,8 @@ export interface DeviceProbe {
   available: boolean;
   /** Why not, and what to install. */
   reason?: string;
+  /** Set when `auto` passes over a device that could run, and why (asking for it by name still tries it). */
+  autoSkips?: string;
 }
 
 export interface DeviceCheck {

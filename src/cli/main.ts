@@ -152,7 +152,7 @@ async function models(engine: EngineProcess, values: Values): Promise<number> {
   }
   const lines = ['Shipped models:', ...info.shipped.map((m) => `  ${m.name}  (${m.path})`)];
   lines.push('Loaded models:', ...(info.loaded.length ? info.loaded.map((m) => `  ${m.model}  ${m.state}${m.device ? ` on ${m.device}` : ''}`) : ['  none']));
-  lines.push('Devices:', ...info.devices.map((d) => `  ${d.device.padEnd(7)} ${d.available ? 'available' : `unavailable: ${d.reason}`}`));
+  lines.push('Devices:', ...info.devices.map((d) => `  ${d.device.padEnd(7)} ${!d.available ? `unavailable: ${d.reason}` : d.autoSkips ? `only when asked for by name: ${d.autoSkips}` : 'available'}`));
   lines.push(`Hub: ${info.settings.hubEndpoint}${info.settings.offline ? ' (offline)' : ''}, cache ${info.settings.hubCacheDir}`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;

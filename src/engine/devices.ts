@@ -1,6 +1,6 @@
 // Which execution providers this machine's ONNX Runtime can try, in which order, and the
 // fallback to CPU with a reason a user can act on.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { DeviceChoice, DeviceProbe, DeviceSetting, ExecutionDevice } from '../protocol';
@@ -26,6 +26,8 @@ export interface Platform {
   /** Folder of onnxruntime-node's native binding, where its provider libraries live. */
   bindingDir: string;
   fileExists: (path: string) => boolean;
+  /** Whether the machine shows a GPU at all (Linux: a DRM render node, NVIDIA's device, WSL's GPU). */
+  hasGpu: boolean;
 }
 
 export function currentPlatform(): Platform {
@@ -35,7 +37,13 @@ export function currentPlatform(): Platform {
     arch: process.arch,
     bindingDir: join(bindingRoot, 'bin', 'napi-v6', process.platform, process.arch),
     fileExists: existsSync,
+    hasGpu: process.platform !== 'linux' || linuxHasGpu(),
   };
+}
+
+function linuxHasGpu(): boolean {
+  const renderNode = existsSync('/dev/dri') && readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
+  return renderNode || existsSync('/dev/nvidia0') || existsSync('/dev/dxg');
 }
 
 const VULKAN_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib'];
@@ -61,9 +69,12 @@ export function probeDevices(platform: Platform): DeviceProbe[] {
           }
       : { device: 'cuda', available: false, reason: `ONNX Runtime has no CUDA build for ${os}-${arch}` };
   const vulkanLoader = os !== 'linux' || vulkanLoaderPaths().some((p) => platform.fileExists(p));
-  const webgpu: DeviceProbe = vulkanLoader
-    ? { device: 'webgpu', available: true }
-    : { device: 'webgpu', available: false, reason: 'WebGPU on Linux needs the Vulkan loader (libvulkan.so.1: apt install libvulkan1) and a GPU driver with Vulkan support' };
+  const webgpu: DeviceProbe = !vulkanLoader
+    ? { device: 'webgpu', available: false, reason: 'WebGPU on Linux needs the Vulkan loader (libvulkan.so.1: apt install libvulkan1) and a GPU driver with Vulkan support' }
+    : platform.hasGpu
+      ? { device: 'webgpu', available: true }
+      : // Mesa's software driver (lavapipe) would give WebGPU an adapter that is many times slower than the CPU provider.
+        { device: 'webgpu', available: true, autoSkips: 'this machine shows no GPU (no /dev/dri/renderD*, /dev/nvidia0 or /dev/dxg), so WebGPU could only run on a software Vulkan driver, slower than the CPU' };
   return [
     cuda,
     os === 'win32' ? { device: 'dml', available: true } : { device: 'dml', available: false, reason: 'DirectML exists only on Windows' },
@@ -99,6 +110,7 @@ export function planDevices(
     const probe = probes.find((p) => p.device === device);
     const broken = knownBroken.get(device);
     if (!probe?.available) skipped.push(`${deviceLabel(device)}: ${probe?.reason ?? 'not supported here'}`);
+    else if (setting === 'auto' && probe.autoSkips) skipped.push(`${deviceLabel(device)}: ${probe.autoSkips}`);
     else if (broken) skipped.push(`${deviceLabel(device)}: ${broken}`);
     else tryOrder.push(device);
   }

@@ -59,7 +59,7 @@ async function showStatus(deps: EngineCommandDeps): Promise<void> {
       for (const m of models.loaded) {
         items.push({ label: `$(circuit-board) ${m.model}`, description: `${m.state}${m.device ? ` on ${DEVICE_NAMES[m.device]}` : ''}${m.sizeMB ? `, ~${m.sizeMB} MB` : ''}`, detail: m.fallbackReason ?? m.error });
       }
-      for (const d of models.devices) items.push({ label: `${d.available ? '$(check)' : '$(close)'} ${DEVICE_NAMES[d.device]}`, detail: d.reason });
+      for (const d of models.devices) items.push({ label: `${d.available ? '$(check)' : '$(close)'} ${DEVICE_NAMES[d.device]}`, detail: d.reason ?? (d.autoSkips && `used only when asked for by name: ${d.autoSkips}`) });
     } catch (error) {
       items.push({ label: '$(error) The engine did not answer', detail: error instanceof Error ? error.message : String(error) });
     }

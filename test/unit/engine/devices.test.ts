@@ -3,8 +3,8 @@ import { checkDevices } from '../../../src/engine/deviceCheck';
 import { DeviceSelector, executionProvider, planDevices, plainReason, probeDevices, type Platform } from '../../../src/engine/devices';
 import { CODE_MODEL, cleanTemps, settings } from '../support/builders';
 
-function platform(os: NodeJS.Platform, files: string[] = []): Platform {
-  return { os, arch: 'x64', bindingDir: '/ort/bin', fileExists: (p) => files.includes(p) };
+function platform(os: NodeJS.Platform, files: string[] = [], hasGpu = true): Platform {
+  return { os, arch: 'x64', bindingDir: '/ort/bin', fileExists: (p) => files.includes(p), hasGpu };
 }
 
 describe('execution providers', () => {
@@ -27,6 +27,17 @@ describe('execution providers', () => {
     assert.deepEqual(planDevices('cpu', 'win32', probes, new Map()), { tryOrder: ['cpu'], skipped: [] });
     const broken = planDevices('dml', 'win32', probes, new Map([['dml', 'failed to start (x)']]));
     assert.deepEqual(broken, { tryOrder: ['cpu'], skipped: ['DirectML: failed to start (x)'] });
+  });
+
+  it('lets auto pass over WebGPU on a Linux machine with no GPU, but tries it when asked for by name', () => {
+    const noGpu = probeDevices(platform('linux', ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1'], false));
+    const webgpu = noGpu.find((p) => p.device === 'webgpu')!;
+    assert.equal(webgpu.available, true);
+    assert.match(webgpu.autoSkips!, /no GPU .* software Vulkan driver/);
+    const auto = planDevices('auto', 'linux', noGpu, new Map());
+    assert.deepEqual(auto.tryOrder, ['cpu']);
+    assert.match(auto.skipped.join('; '), /WebGPU: this machine shows no GPU/);
+    assert.deepEqual(planDevices('webgpu', 'linux', noGpu, new Map()).tryOrder, ['webgpu', 'cpu']);
   });
 
   it('gives CUDA and DirectML the GPU to use; the other providers take none', () => {
