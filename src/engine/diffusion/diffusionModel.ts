@@ -72,7 +72,7 @@ export class DiffusionLoader implements ModelLoader<DiffusionModel> {
       let done = 0;
       for (const [key, dir] of Object.entries(COMPONENTS) as [keyof typeof COMPONENTS, string][]) {
         context.progress(10 + (80 * done++) / 3, `loading ${dir}`);
-        components[key] = await createComponent(join(folder, dir, 'model.onnx'), context, USUAL_OUTPUTS[key], ref);
+        components[key] = await createComponent(join(folder, dir, 'model.onnx'), context, USUAL_OUTPUTS[key], ref, key === 'textEncoder');
       }
       const { textEncoder, unet, vaeDecoder } = components as Record<keyof typeof COMPONENTS, Component>;
       const maxPositions = numberOr(textConfig.max_position_embeddings, fixedDim(textEncoder, 'input_ids', 1) ?? 77);
@@ -134,17 +134,36 @@ function checkLayout(folder: string): Record<string, unknown> {
   return index;
 }
 
-/** How the pipeline creates a component's session (the benchmark's baseline uses the same). */
-export function sessionOptions(file: string, device: ExecutionDevice, provider: ort.InferenceSession.ExecutionProviderConfig = device): ort.InferenceSession.SessionOptions {
+/**
+ * How the pipeline creates a component's session (the benchmark's baseline uses the same).
+ * `outputStaysOnDevice`: on WebGPU the output stays in a GPU buffer (the text encoder's hidden
+ * states, fed to every UNet step, are then uploaded once, not once per step).
+ */
+export function sessionOptions(
+  file: string,
+  device: ExecutionDevice,
+  provider: ort.InferenceSession.ExecutionProviderConfig = device,
+  outputStaysOnDevice = false,
+): ort.InferenceSession.SessionOptions {
   const small = device === 'cpu' && statSync(file).size < SINGLE_THREAD_BELOW_BYTES;
-  return { executionProviders: [provider], ...(small ? { intraOpNumThreads: 1 } : {}) };
+  return {
+    executionProviders: [provider],
+    ...(small ? { intraOpNumThreads: 1 } : {}),
+    ...(outputStaysOnDevice && device === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
+  };
 }
 
-export async function createComponent(file: string, context: Pick<LoadContext, 'device' | 'executionProvider'>, usualOutput: string, ref: string): Promise<Component> {
+export async function createComponent(
+  file: string,
+  context: Pick<LoadContext, 'device' | 'executionProvider'>,
+  usualOutput: string,
+  ref: string,
+  outputStaysOnDevice = false,
+): Promise<Component> {
   const { device } = context;
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(file, sessionOptions(file, device, context.executionProvider));
+    session = await ort.InferenceSession.create(file, sessionOptions(file, device, context.executionProvider, outputStaysOnDevice));
   } catch (error) {
     const message = errorMessage(error);
     if (/protobuf parsing failed|Load model from .* failed|invalid model|ModelProto|No graph was found/i.test(message)) {

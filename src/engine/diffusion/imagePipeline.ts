@@ -58,8 +58,9 @@ export async function generateImages(model: DiffusionModel, params: ImageParams,
   const pacer = new ProgressPacer(PROGRESS_INTERVAL_MS);
   const images: GeneratedImage[] = [];
   let cancelled = false;
+  let embeddings: ort.Tensor | undefined;
   try {
-    const embeddings = await hooks.runPass(() => encodePrompts(model, runner, resolved, cfg));
+    embeddings = await hooks.runPass(() => encodePrompts(model, runner, resolved, cfg));
     for (let image = 0; image < resolved.count; image++) {
       const seed = resolved.seed + image;
       const onStep = (step: number, preview?: EncodedImage) => hooks.progress({ jobId: params.jobId, image, step, steps: resolved.steps, preview });
@@ -74,6 +75,9 @@ export async function generateImages(model: DiffusionModel, params: ImageParams,
     // Cancelled while a pass waited in the scheduler's queue.
     if (!(error instanceof CancelledError)) throw error;
     cancelled = true;
+  } finally {
+    // On WebGPU the hidden states live in a GPU buffer that nothing else frees.
+    if (embeddings?.location === 'gpu-buffer') embeddings.dispose();
   }
   return {
     images,
