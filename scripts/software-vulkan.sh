@@ -23,7 +23,7 @@ deb [signed-by=$keyring] http://deb.debian.org/debian $VERSION_CODENAME main
 deb [signed-by=$keyring] http://deb.debian.org/debian $VERSION_CODENAME-backports main
 LIST
 opts=(-o Dir::Etc::SourceList="$APT/sources.list" -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$APT/lists" -o Dir::Cache="$APT/cache" -o APT::Sandbox::User=root)
-apt-get "${opts[@]}" update -q >/dev/null
+apt-get "${opts[@]}" update -q >/dev/null || { sleep 5; apt-get "${opts[@]}" update -q >/dev/null; }
 (cd "$DIR/debs" && apt-get "${opts[@]}" download libvulkan1 "mesa-vulkan-drivers/$VERSION_CODENAME-backports")
 for deb in "$DIR"/debs/*.deb; do dpkg-deb -x "$deb" "$DIR/root"; done
 driver=$(find "$DIR/root" -name libvulkan_lvp.so | head -1)
