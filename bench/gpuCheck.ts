@@ -2,11 +2,15 @@
 // each GPU provider this machine has; greedy tokens must agree with the CPU's and images stay within
 // SAME_PICTURE (core/image/pixelDifference) of the CPU's pixels; per-token and per-step times are printed side by side. Figures only.
 import { randomUUID } from 'node:crypto';
+import * as ort from 'onnxruntime-node';
 import { join } from 'node:path';
 import { EngineProcess } from '../src/client/engineProcess';
 import { decodeRgbPng } from '../src/core/image/png';
 import { SAME_PICTURE, pixelDifference, withinTolerance } from '../src/core/image/pixelDifference';
+import { argmax } from '../src/core/sampling';
 import { DEFAULTS, IMAGE_MODEL } from '../src/defaults';
+import { emptyPast, tokenFeeds } from '../src/engine/decoderFeeds';
+import { presentToPast, releasePast, type Feeds } from '../src/engine/kvCache';
 import type { DeviceSetting, ExecutionDevice, ModelStatus } from '../src/protocol';
 import { ROOT, benchSettings } from './benchSettings';
 import { median, row } from './stats';
@@ -59,6 +63,52 @@ async function runOn(requested: DeviceSetting): Promise<DeviceRun> {
   return run;
 }
 
+const RAW_PROMPT = Array.from({ length: 16 }, (_, i) => 100 + i);
+const RAW_TOKENS = 64;
+
+/**
+ * Raw greedy decoding on WebGPU with the keys/values fed back from GPU buffers (what the engine
+ * does) and, as the baseline, through host memory: what keeping them on the device saves per token.
+ */
+async function kvResidency(): Promise<{ onDevice: number[]; viaHost: number[]; agree: boolean } | undefined> {
+  const file = join(benchSettings().shippedModelsDir, DEFAULTS.model, 'onnx', 'model.onnx');
+  const decode = async (onDevice: boolean) => {
+    const probe = await ort.InferenceSession.create(file);
+    const presents = probe.outputNames.filter((name) => name.startsWith('present'));
+    await probe.release();
+    const session = await ort.InferenceSession.create(file, {
+      executionProviders: ['webgpu'],
+      ...(onDevice ? { preferredOutputLocation: Object.fromEntries(presents.map((name) => [name, 'gpu-buffer' as const])) } : {}),
+    });
+    const ids = [...RAW_PROMPT];
+    const ms: number[] = [];
+    let past: Feeds = emptyPast(session);
+    let input = ids.slice();
+    for (let i = 0; i < RAW_TOKENS; i++) {
+      const started = performance.now();
+      const outputs = await session.run({ ...tokenFeeds(session, input, ids.length - input.length), ...past });
+      const logits = outputs.logits as ort.Tensor;
+      const vocab = logits.dims[2];
+      const next = argmax((logits.data as Float32Array).subarray((logits.dims[1] - 1) * vocab));
+      releasePast(past);
+      past = presentToPast(outputs);
+      if (i > 0) ms.push(performance.now() - started);
+      ids.push(next);
+      input = [next];
+    }
+    releasePast(past);
+    await session.release();
+    return { ms, tokens: ids.slice(RAW_PROMPT.length) };
+  };
+  try {
+    const [device, host] = [await decode(true), await decode(false)];
+    return { onDevice: device.ms, viaHost: host.ms, agree: device.tokens.join() === host.tokens.join() };
+  } catch (error) {
+    console.log(`webgpu: raw decoding failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
   console.log('execution providers (one forward pass each, compared with the CPU):');
   const cpu = await runOn('cpu');
@@ -78,6 +128,14 @@ async function main(): Promise<void> {
     console.log(row(`${gpu.requested}: first token (prompt pass)`, gpu.firstTokenMs));
     console.log(`${gpu.requested}: greedy outputs ${agree ? 'identical to' : 'DIFFER from'} the CPU's on ${PROMPTS.length} prompts; ratio to CPU per token ${(median(gpu.msPerToken) / median(cpu.msPerToken)).toFixed(2)}`);
     if (!best || median(gpu.msPerToken) < best.ms) best = { device: gpu.requested, agree, ms: median(gpu.msPerToken) };
+    if (gpu.requested === 'webgpu') {
+      const residency = await kvResidency();
+      if (residency) {
+        console.log(row('webgpu raw: keys/values kept on the GPU, ms/token', residency.onDevice));
+        console.log(row('(baseline) keys/values through host memory', residency.viaHost));
+        console.log(`webgpu raw: the same ${RAW_TOKENS} greedy tokens both ways: ${residency.agree}; kept on the GPU / through host: ${(median(residency.onDevice) / median(residency.viaHost)).toFixed(2)}`);
+      }
+    }
   }
   console.log(`\nshipped image model ${IMAGE_MODEL}, ${IMAGE_PROMPTS.length} prompts x ${REPEATS}, 20 DDIM steps at guidance 4, seed 7`);
   console.log(row('cpu: ms per UNet step (batch of 2)', cpu.msPerStep));
