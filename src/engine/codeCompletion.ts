@@ -1,6 +1,6 @@
 // Inline completion in the engine: the FIM prompt for the model's family within a token budget,
 // greedy decoding that resumes from the previous prompt's KV cache, then post-processing.
-import { planCompletion, postProcess } from '../core/completion';
+import { planCompletion, postProcess, unhealCompletion } from '../core/completion';
 import { COMPLETION_DEFAULTS } from '../defaults';
 import { EngineErrorCode, type CompleteParams } from '../protocol';
 import type { CausalLM } from './causalLM';
@@ -36,6 +36,7 @@ export async function completeCode(model: CausalLM, params: CompleteParams, sign
     signal,
     () => undefined,
   );
-  const text = postProcess({ prefix: params.prefix, suffix: params.suffix, languageId: params.languageId, completion: outcome.text, stopStrings: plan.format.stopStrings }) ?? '';
+  const completion = unhealCompletion(outcome.text, plan.healed);
+  const text = postProcess({ prefix: params.prefix, suffix: params.suffix, languageId: params.languageId, completion, stopStrings: plan.format.stopStrings }) ?? '';
   return { ...outcome, text, raw: outcome.text, fimFormat: plan.format.name, shape: plan.shape };
 }

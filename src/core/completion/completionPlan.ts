@@ -5,6 +5,7 @@ import type { ContextFile, FimFormat } from './fimFormats';
 import { resolveFimFormat } from './fimFormats';
 import { decideMultiline, type CompletionShape } from './multiline';
 import { buildPrompt, type TokenCounter } from './promptBuilder';
+import { healPrefix } from './whitespaceHealing';
 
 export interface CompletionInput {
   filePath: string;
@@ -29,16 +30,19 @@ export interface CompletionPlan {
   format: FimFormat;
   shape: CompletionShape;
   stop: readonly string[];
+  /** Spaces and tabs before the cursor that the prompt leaves out: the answer starts with them. */
+  healed: string;
 }
 
 export function planCompletion(input: CompletionInput, model: ModelFacts): CompletionPlan {
   const format = resolveFimFormat(input.fimFormat ?? 'auto', model.specialTokens);
+  const { prefix, healed } = healPrefix(input.prefix);
   const { prompt } = buildPrompt(
-    { prefix: input.prefix, suffix: input.suffix, filePath: input.filePath, languageId: input.languageId, contextFiles: input.contextFiles },
+    { prefix, suffix: input.suffix, filePath: input.filePath, languageId: input.languageId, contextFiles: input.contextFiles },
     // Leave room for the answer inside the model's context.
     { format, countTokens: model.countTokens, budget: { totalTokens: Math.min(input.promptTokens, model.maxPositions - input.maxTokens - 8) } },
   );
   const shape = decideMultiline(input.prefix, input.suffix, input.languageId);
   // A single-line suggestion can stop at the first newline instead of spending tokens on more.
-  return { prompt, format, shape, stop: shape === 'single' ? [...format.stopStrings, '\n'] : format.stopStrings };
+  return { prompt, format, shape, stop: shape === 'single' ? [...format.stopStrings, '\n'] : format.stopStrings, healed };
 }

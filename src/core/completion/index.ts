@@ -38,3 +38,4 @@ export { AdaptiveDebounce, type AdaptiveDebounceOptions, type DebounceContext } 
 export { isLanguageEnabled } from './languageFilter';
 export { CompletionStats, type CompletionStatsSnapshot } from './completionStats';
 export { planCompletion, type CompletionInput, type CompletionPlan, type ModelFacts } from './completionPlan';
+export { healPrefix, unhealCompletion, type HealedPrefix } from './whitespaceHealing';

@@ -29,6 +29,7 @@ describe('code completion on the shipped model', () => {
     assert.equal(result.fimFormat, 'genai-code-tiny');
     assert.equal(result.shape, 'single');
     assert.ok(result.generatedTokens > 0);
+    assert.ok(result.text.trim().length > 0, 'a suggestion after "return " (the space before the cursor is left out of the prompt)');
     assert.ok(!result.text.includes('\n'), 'a single-line suggestion');
     assert.ok(!result.raw.includes('<|'), 'no special tokens leak into the text');
   });
