@@ -2,8 +2,8 @@
 // each GPU provider this machine has; greedy tokens must agree with the CPU's and images stay within
 // SAME_PICTURE (core/image/pixelDifference) of the CPU's pixels; per-token and per-step times are printed side by side. Figures only.
 import { randomUUID } from 'node:crypto';
-import * as ort from 'onnxruntime-node';
 import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { EngineProcess } from '../src/client/engineProcess';
 import { decodeRgbPng } from '../src/core/image/png';
 import { SAME_PICTURE, pixelDifference, withinTolerance } from '../src/core/image/pixelDifference';
@@ -72,10 +72,10 @@ const RAW_TOKENS = 64;
  */
 async function kvResidency(): Promise<{ onDevice: number[]; viaHost: number[]; agree: boolean } | undefined> {
   const file = join(benchSettings().shippedModelsDir, DEFAULTS.model, 'onnx', 'model.onnx');
+  const probe = await ort.InferenceSession.create(file);
+  const presents = probe.outputNames.filter((name) => name.startsWith('present'));
+  await probe.release();
   const decode = async (onDevice: boolean) => {
-    const probe = await ort.InferenceSession.create(file);
-    const presents = probe.outputNames.filter((name) => name.startsWith('present'));
-    await probe.release();
     const session = await ort.InferenceSession.create(file, {
       executionProviders: ['webgpu'],
       ...(onDevice ? { preferredOutputLocation: Object.fromEntries(presents.map((name) => [name, 'gpu-buffer' as const])) } : {}),

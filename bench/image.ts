@@ -40,7 +40,7 @@ interface RawTimes {
 async function rawBaseline(folder: string, steps: number, repeats: number, width: number, height: number): Promise<RawTimes> {
   const session = (dir: string) => {
     const file = join(folder, dir, 'model.onnx');
-    return ort.InferenceSession.create(file, sessionOptions(file, 'cpu'));
+    return ort.InferenceSession.create(file, sessionOptions(file, { device: 'cpu', executionProvider: 'cpu' }));
   };
   const [text, unet, vae] = [await session('text_encoder'), await session('unet'), await session('vae_decoder')];
   const int = (name: string, s: ort.InferenceSession) => (s.inputMetadata.find((m) => m.name === name) as ort.InferenceSession.TensorValueMetadata).type;

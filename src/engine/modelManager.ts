@@ -1,9 +1,9 @@
 // The single owner of loaded models (and so of every ONNX session) in the engine process.
 // Concurrent requests for one model share one load; idle and least recently used models are
 // unloaded to stay within the memory budget; every change is reported as a status event.
+import type { InferenceSession } from 'onnxruntime-node';
 import { chooseEvictions } from '../core/evictionPolicy';
 import type { DeviceChoice, EngineSettings, ExecutionDevice, ModelStatus } from '../protocol';
-import type { InferenceSession } from 'onnxruntime-node';
 import type { DeviceSelector } from './devices';
 import { deviceLabel, executionProvider } from './devices';
 import { errorMessage } from './errors';

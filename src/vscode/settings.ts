@@ -13,7 +13,7 @@ export function readEngineSettings(context: vscode.ExtensionContext): EngineSett
     hubEndpoint: config.get<string>('hubEndpoint') || DEFAULTS.hubEndpoint,
     offline: config.get<boolean>('offline', DEFAULTS.offline),
     device: config.get<DeviceSetting>('device', DEFAULTS.device),
-    gpuDeviceId: Math.max(0, Math.floor(config.get<number>('gpuDeviceId', 0))),
+    gpuDeviceId: clampInt(config.get<number>('gpuDeviceId', 0), 0, Number.MAX_SAFE_INTEGER),
     memoryBudgetMB: Math.max(64, config.get<number>('memoryBudgetMB', DEFAULTS.memoryBudgetMB)),
     idleUnloadSeconds: Math.max(0, config.get<number>('idleUnloadSeconds', DEFAULTS.idleUnloadSeconds)),
   };

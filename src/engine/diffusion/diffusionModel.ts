@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-node';
 import type { DiffusionModelFacts } from '../../core/diffusion/params';
 import type { SchedulerConfig } from '../../core/diffusion/schedulers';
 import { detectVariant } from '../../core/diffusion/variant';
-import { EngineErrorCode, type ExecutionDevice } from '../../protocol';
+import { EngineErrorCode } from '../../protocol';
 import { deviceLabel } from '../devices';
 import { EngineError, errorMessage } from '../errors';
 import type { LoadContext, LoadedModel, ModelLoader } from '../modelManager';
@@ -134,36 +134,29 @@ function checkLayout(folder: string): Record<string, unknown> {
   return index;
 }
 
+/** Where a component's session runs: the device and the provider configuration ONNX Runtime takes. */
+export type Placement = Pick<LoadContext, 'device' | 'executionProvider'>;
+
 /**
  * How the pipeline creates a component's session (the benchmark's baseline uses the same).
  * `outputStaysOnDevice`: on WebGPU the output stays in a GPU buffer (the text encoder's hidden
  * states, fed to every UNet step, are then uploaded once, not once per step).
  */
-export function sessionOptions(
-  file: string,
-  device: ExecutionDevice,
-  provider: ort.InferenceSession.ExecutionProviderConfig = device,
-  outputStaysOnDevice = false,
-): ort.InferenceSession.SessionOptions {
+export function sessionOptions(file: string, placement: Placement, outputStaysOnDevice = false): ort.InferenceSession.SessionOptions {
+  const { device } = placement;
   const small = device === 'cpu' && statSync(file).size < SINGLE_THREAD_BELOW_BYTES;
   return {
-    executionProviders: [provider],
+    executionProviders: [placement.executionProvider],
     ...(small ? { intraOpNumThreads: 1 } : {}),
     ...(outputStaysOnDevice && device === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
   };
 }
 
-export async function createComponent(
-  file: string,
-  context: Pick<LoadContext, 'device' | 'executionProvider'>,
-  usualOutput: string,
-  ref: string,
-  outputStaysOnDevice = false,
-): Promise<Component> {
-  const { device } = context;
+export async function createComponent(file: string, placement: Placement, usualOutput: string, ref: string, outputStaysOnDevice = false): Promise<Component> {
+  const { device } = placement;
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(file, sessionOptions(file, device, context.executionProvider, outputStaysOnDevice));
+    session = await ort.InferenceSession.create(file, sessionOptions(file, placement, outputStaysOnDevice));
   } catch (error) {
     const message = errorMessage(error);
     if (/protobuf parsing failed|Load model from .* failed|invalid model|ModelProto|No graph was found/i.test(message)) {
