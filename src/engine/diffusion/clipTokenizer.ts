@@ -3,6 +3,7 @@
 // missing the same definition is built in memory (never written into the user's folder).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { memoizeLru } from '../../core/memo';
 import { EngineErrorCode } from '../../protocol';
 import { EngineError, errorMessage } from '../errors';
 import type { TransformersLib } from '../transformers';
@@ -11,8 +12,8 @@ import type { TransformersLib } from '../transformers';
 const CLIP_PATTERN = "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+";
 
 export interface ClipTokenizer {
-  /** Ids of `text` with the start and end tokens, not padded. */
-  encode(text: string): number[];
+  /** Ids of `text` with the start and end tokens, not padded (shared between calls: do not modify). */
+  encode(text: string): readonly number[];
   /** Fills `ids` up to the text encoder's length. */
   readonly padId: number;
   /** Longest id sequence (with start and end tokens) the text encoder takes. */
@@ -98,7 +99,8 @@ export function loadClipTokenizer(lib: TransformersLib, folder: string, maxPosit
   if (padId === undefined) throw new EngineError(EngineErrorCode.ModelInvalid, `The tokenizer's pad token ${padToken} is not in its vocabulary (${dir}). Re-export the tokenizer.`);
   const maxLength = Math.min(config.model_max_length ?? maxPositions, maxPositions);
   return {
-    encode: (text) => tokenizer.encode(text) as number[],
+    // Regenerating keeps the prompt and negative prompt, so the last few texts' ids are kept.
+    encode: memoizeLru((text) => tokenizer.encode(text) as number[], 16),
     padId,
     maxLength,
   };

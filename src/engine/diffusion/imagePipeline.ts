@@ -144,8 +144,14 @@ async function denoise(
   const size = shape[0] * shape[1] * shape[2];
   let latents: Float64Array = noise.gaussian(size).map((v) => v * scheduler.initNoiseSigma);
   const batch = context.cfg ? 2 : 1;
+  // The same input tensors every step, their data rewritten in place: ONNX Runtime reads them only during run.
   const sample = new Float32Array(batch * size);
-  const timeCond = model.timeCondDim > 0 ? guidanceEmbedding(params.guidance, model.timeCondDim) : undefined;
+  const feeds: Feeds = { sample: new ort.Tensor('float32', sample, [batch, ...shape]), encoder_hidden_states: context.embeddings };
+  const setTimestep = timestepFeed(model, batch, feeds);
+  if (model.timeCondDim > 0) {
+    const timeCond = guidanceEmbedding(params.guidance, model.timeCondDim);
+    feeds.timestep_cond = new ort.Tensor('float32', repeat(timeCond, batch), [batch, timeCond.length]);
+  }
   const previews = new PreviewBudget(PREVIEW_SHARE);
   for (let i = 0; i < scheduler.timesteps.length; i++) {
     // Let a cancel request (and other messages) in between steps.
@@ -156,12 +162,7 @@ async function denoise(
       const started = performance.now();
       const input = scheduler.scaleModelInput(latents, i);
       for (let b = 0; b < batch; b++) sample.set(input, b * size);
-      const feeds: Feeds = {
-        sample: new ort.Tensor('float32', sample, [batch, ...shape]),
-        timestep: timestepTensor(model, scheduler.timesteps[i], batch),
-        encoder_hidden_states: context.embeddings,
-      };
-      if (timeCond) feeds.timestep_cond = new ort.Tensor('float32', repeat(timeCond, batch), [batch, timeCond.length]);
+      setTimestep(scheduler.timesteps[i]);
       const out = (await runner.run(model.unet, feeds)).data as Float32Array;
       const eps = context.cfg ? combineGuidance(out, params.guidance) : out;
       const { prevSample, denoised } = scheduler.step(eps, i, latents, noise);
@@ -184,18 +185,30 @@ async function denoise(
   return latents;
 }
 
-/** The timestep as the UNet declares it: int64 or float, shape [batch], [1] or a scalar. */
-function timestepTensor(model: DiffusionModel, t: number, batch: number): ort.Tensor {
+/**
+ * Adds the `timestep` input as the UNet declares it (int64 or float, shape [batch], [1] or a scalar)
+ * to `feeds`, and returns the function that sets its value for a step.
+ */
+function timestepFeed(model: DiffusionModel, batch: number, feeds: Feeds): (t: number) => void {
   const meta = model.unet.inputs.get('timestep')!;
   const dims = meta.shape.length === 0 ? [] : meta.shape[0] === 1 ? [1] : [batch];
   const n = dims.length === 0 ? 1 : dims[0];
   switch (meta.type) {
-    case 'int64':
-      return new ort.Tensor('int64', new BigInt64Array(n).fill(BigInt(Math.round(t))), dims);
-    case 'int32':
-      return new ort.Tensor('int32', new Int32Array(n).fill(Math.round(t)), dims);
-    case 'float32':
-      return new ort.Tensor('float32', new Float32Array(n).fill(t), dims);
+    case 'int64': {
+      const data = new BigInt64Array(n);
+      feeds.timestep = new ort.Tensor('int64', data, dims);
+      return (t) => data.fill(BigInt(Math.round(t)));
+    }
+    case 'int32': {
+      const data = new Int32Array(n);
+      feeds.timestep = new ort.Tensor('int32', data, dims);
+      return (t) => data.fill(Math.round(t));
+    }
+    case 'float32': {
+      const data = new Float32Array(n);
+      feeds.timestep = new ort.Tensor('float32', data, dims);
+      return (t) => data.fill(t);
+    }
     default:
       throw new EngineError(EngineErrorCode.ModelInvalid, `The UNet's timestep is ${meta.type}; GenAI Studio feeds int64, int32 or float32 timesteps. Re-export the UNet with one of those.`);
   }
