@@ -10,7 +10,7 @@ import { SAME_PICTURE, pixelDifference, withinTolerance } from '../src/core/imag
 import { argmax } from '../src/core/sampling';
 import { DEFAULTS, IMAGE_MODEL } from '../src/defaults';
 import { emptyPast, tokenFeeds } from '../src/engine/decoderFeeds';
-import { presentToPast, releasePast, type Feeds } from '../src/engine/kvCache';
+import { presentToPast, releasePast, type Feeds } from '../src/engine/presentKvDecoder';
 import type { DeviceSetting, ExecutionDevice, ModelStatus } from '../src/protocol';
 import { ROOT, benchSettings } from './benchSettings';
 import { median, row } from './stats';

@@ -6,8 +6,10 @@ import type * as ort from 'onnxruntime-node';
 import { memoizeLru } from '../core/memo';
 import { EngineErrorCode } from '../protocol';
 import { EngineError, errorMessage } from './errors';
-import { KvCache } from './kvCache';
+import { APPEND_KV_FILE, AppendKvDecoder } from './appendKvDecoder';
+import type { Decoder } from './decoder';
 import { DeviceKvSlicer } from './kvSlice';
+import { PresentKvDecoder } from './presentKvDecoder';
 import type { LoadContext, LoadedModel, ModelLoader } from './modelManager';
 import { hubCachePath, type ModelSource } from './modelSource';
 import { loadFromSource, type SourceOptions, type TransformersLib } from './transformers';
@@ -21,8 +23,8 @@ export interface CausalLM extends LoadedModel {
   readonly eosTokenIds: ReadonlySet<number>;
   /** Added/special token strings: how FIM formats are detected. */
   readonly specialTokens: ReadonlySet<string>;
-  /** Keys/values of the last prompt, resumed by the next generation. */
-  readonly kvCache: KvCache;
+  /** Forward passes that keep the keys/values of the last prompt, resumed by the next generation. */
+  readonly decoder: Decoder;
   /** Token count of a text (memoized: prompts re-count the same pieces on every keystroke). */
   countTokens(text: string): number;
 }
@@ -81,8 +83,7 @@ export class CausalLMLoader implements ModelLoader<CausalLM> {
     if (!session) throw new EngineError(EngineErrorCode.ModelInvalid, `${source.ref} has no decoder session (onnx/model*.onnx); it is not a causal language model.`);
     const rawConfig = (model as unknown as { config: Record<string, unknown> }).config;
     const weightsFile = DTYPE_FILES.find(([d]) => d === dtype)![1];
-    // On WebGPU the keys/values stay on the GPU between passes; shortening them must too.
-    const kvCache = new KvCache(context.device === 'webgpu' ? new DeviceKvSlicer(context.executionProvider) : undefined);
+    const decoder = await chooseDecoder(source, dtype, session, context);
     return {
       name: source.ref,
       session,
@@ -90,15 +91,29 @@ export class CausalLMLoader implements ModelLoader<CausalLM> {
       config: { ...rawConfig, model_type: String(rawConfig.model_type), maxPositions: maxPositions(rawConfig) },
       eosTokenIds: eosIds(rawConfig, source, context),
       specialTokens: new Set((tokenizer as unknown as { all_special_tokens: string[] }).all_special_tokens ?? []),
-      kvCache,
+      decoder,
       countTokens: memoizeLru((text) => (tokenizer as unknown as Tokenizer).encode(text, { add_special_tokens: false }).length, 512),
-      sizeMB: weightsSizeMB(source, context, weightsFile),
+      sizeMB: weightsSizeMB(source, context, weightsFile) * (decoder instanceof AppendKvDecoder ? 2 : 1),
       dispose: async () => {
-        await kvCache.dispose();
+        await decoder.dispose();
         await (model as unknown as { dispose(): Promise<unknown> }).dispose();
       },
     };
   }
+}
+
+/**
+ * The append-KV graph for fp32 weights on the CPU when the folder has one (tools/code-model/append_kv.py
+ * writes it for the shipped model); otherwise passes through the Transformers.js session, whose
+ * keys/values stay on the GPU between passes on WebGPU (so shortening them must happen there too).
+ */
+async function chooseDecoder(source: ModelSource, dtype: Dtype, session: ort.InferenceSession, context: LoadContext): Promise<Decoder> {
+  const appendKv = source.kind === 'local' ? join(source.path, 'onnx', APPEND_KV_FILE) : undefined;
+  if (appendKv && dtype === 'fp32' && context.device === 'cpu' && existsSync(appendKv)) {
+    context.log(`${source.ref}: decoding with onnx/${APPEND_KV_FILE} (keys/values appended in place, not copied on every pass)`);
+    return AppendKvDecoder.load(appendKv, context.executionProvider);
+  }
+  return new PresentKvDecoder(session, context.device === 'webgpu' ? new DeviceKvSlicer(context.executionProvider) : undefined);
 }
 
 /** The preferred weights the repository has (or, offline, that the cache has). */

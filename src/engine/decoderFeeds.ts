@@ -1,7 +1,7 @@
 // Input tensors of a decoder-only ONNX model in the Transformers.js layout: token ids, the
 // attention mask, positions (when declared) and the past keys/values.
 import * as ort from 'onnxruntime-node';
-import type { Feeds } from './kvCache';
+import type { Feeds } from './presentKvDecoder';
 
 /** Feeds for `ids` following `pastLength` cached tokens (batch of one). */
 export function tokenFeeds(session: ort.InferenceSession, ids: number[], pastLength: number): Feeds {

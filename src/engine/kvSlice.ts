@@ -5,7 +5,7 @@
 // fields of onnx.proto it needs.
 import * as ort from 'onnxruntime-node';
 import protobuf from 'protobufjs';
-import type { Feeds } from './kvCache';
+import type { Feeds } from './presentKvDecoder';
 
 /** The subset of onnx.proto (field numbers as in the ONNX spec) that a one-node graph needs. */
 const ONNX_SUBSET = {

@@ -8,8 +8,6 @@ import { StopStringMatcher } from '../core/stopStrings';
 import { EngineErrorCode, type FinishReason, type GenerationStats } from '../protocol';
 import type { CausalLM } from './causalLM';
 import { EngineError } from './errors';
-import { emptyPast, tokenFeeds } from './decoderFeeds';
-import { presentToPast, releasePast } from './kvCache';
 
 export interface GenerationRequest extends SamplingOptions {
   prompt: string;
@@ -51,83 +49,71 @@ export async function generate(
   let lastTokenMs = 0;
   let finishReason: FinishReason = 'length';
   let acceptedDraftTokens = 0;
-  // The cache is empty while a forward pass may be half-applied; it is stored again below.
-  const resume = await model.kvCache.take(promptIds);
-  let past = resume.past ?? emptyPast(model.session);
-  /** Tokens whose keys/values are in `past`. */
-  const fed = promptIds.slice(0, resume.reused);
-  let input = promptIds.slice(resume.reused);
+  const { decoder } = model;
+  const reused = await decoder.resume(promptIds);
+  let input = promptIds.slice(reused);
   const greedy = request.temperature <= 0;
-  try {
-    decoding: while (generated.length < request.maxTokens) {
-      // A forward pass blocks this thread; between passes, let the event loop read the IPC channel
-      // so a cancellation that arrived meanwhile is seen before the next pass.
-      await yieldToEventLoop();
+  decoding: while (generated.length < request.maxTokens) {
+    // A forward pass blocks this thread; between passes, let the event loop read the IPC channel
+    // so a cancellation that arrived meanwhile is seen before the next pass.
+    await yieldToEventLoop();
+    if (signal.aborted) {
+      finishReason = 'cancelled';
+      break;
+    }
+    const fedLength = decoder.tokens.length;
+    if (fedLength + input.length > limit) {
+      finishReason = 'context';
+      break;
+    }
+    const draftRoom = Math.min(limit - fedLength - input.length, request.maxTokens - generated.length - 1);
+    // Guesses are looked up in the prompt and every token chosen so far: what is fed plus what is about to be.
+    const draft = greedy && draftRoom > 0 ? draftTokens([...decoder.tokens, ...input]).slice(0, draftRoom) : [];
+    const rows = logitRows(await decoder.feed([...input, ...draft]));
+    const first = rows.count - draft.length - 1;
+    const { accepted, next } = acceptDraft(draft, (i) => sampleToken(rows.row(first + i), request, random));
+    // Keys/values of rejected guesses go: the decoder holds exactly the tokens chosen so far.
+    await decoder.keep(fedLength + input.length + accepted);
+    lastTokenMs = now() - started;
+    if (firstTokenMs < 0) firstTokenMs = lastTokenMs;
+    const chosen = [...draft.slice(0, accepted), next];
+    for (let i = 0; i < chosen.length; i++) {
+      const token = chosen[i];
+      if (model.eosTokenIds.has(token)) {
+        finishReason = 'stop';
+        break decoding;
+      }
+      generated.push(token);
+      if (i < accepted) acceptedDraftTokens++;
+      const text = model.tokenizer.decode(generated, { skip_special_tokens: false });
+      const { safe, stopped } = stops.scan(text);
+      if (safe.length > emittedText.length && !safe.endsWith('\uFFFD')) {
+        onText(safe.slice(emittedText.length), generated.length);
+        emittedText = safe;
+      }
+      if (stopped) {
+        finishReason = 'stop';
+        break decoding;
+      }
+      if (generated.length >= request.maxTokens) break decoding;
+      // A cancel seen while streaming (in-process callers) stops before the next token.
       if (signal.aborted) {
         finishReason = 'cancelled';
-        break;
-      }
-      if (fed.length + input.length > limit) {
-        finishReason = 'context';
-        break;
-      }
-      const draftRoom = Math.min(limit - fed.length - input.length, request.maxTokens - generated.length - 1);
-      // Guesses are looked up in the prompt and every token chosen so far: what is fed plus what is about to be.
-      const draft = greedy && draftRoom > 0 ? draftTokens([...fed, ...input]).slice(0, draftRoom) : [];
-      const outputs = await model.session.run({ ...tokenFeeds(model.session, [...input, ...draft], fed.length), ...past });
-      const rows = logitRows(outputs.logits);
-      const first = rows.count - draft.length - 1;
-      const { accepted, next } = acceptDraft(draft, (i) => sampleToken(rows.row(first + i), request, random));
-      releasePast(past);
-      past = presentToPast(outputs);
-      // Keys/values of rejected guesses go: the cache holds exactly the tokens in `fed`.
-      if (accepted < draft.length) past = await model.kvCache.shorten(past, fed.length + input.length + accepted);
-      fed.push(...input, ...draft.slice(0, accepted));
-      lastTokenMs = now() - started;
-      if (firstTokenMs < 0) firstTokenMs = lastTokenMs;
-      const chosen = [...draft.slice(0, accepted), next];
-      for (let i = 0; i < chosen.length; i++) {
-        const token = chosen[i];
-        if (model.eosTokenIds.has(token)) {
-          finishReason = 'stop';
-          break decoding;
-        }
-        generated.push(token);
-        if (i < accepted) acceptedDraftTokens++;
-        const text = model.tokenizer.decode(generated, { skip_special_tokens: false });
-        const { safe, stopped } = stops.scan(text);
-        if (safe.length > emittedText.length && !safe.endsWith('\uFFFD')) {
-          onText(safe.slice(emittedText.length), generated.length);
-          emittedText = safe;
-        }
-        if (stopped) {
-          finishReason = 'stop';
-          break decoding;
-        }
-        if (generated.length >= request.maxTokens) break decoding;
-        // A cancel seen while streaming (in-process callers) stops before the next token.
-        if (signal.aborted) {
-          finishReason = 'cancelled';
-          break decoding;
-        }
-      }
-      input = [next];
-      if (request.timeBudgetMs !== undefined && now() - started >= request.timeBudgetMs) {
-        finishReason = 'time';
-        break;
+        break decoding;
       }
     }
-  } catch (error) {
-    releasePast(past);
-    throw error;
+    input = [next];
+    if (request.timeBudgetMs !== undefined && now() - started >= request.timeBudgetMs) {
+      finishReason = 'time';
+      break;
+    }
   }
-  model.kvCache.store(fed, past);
   const final = generated.length === 0 ? '' : stops.scan(model.tokenizer.decode(generated, { skip_special_tokens: false }), true).safe;
   if (final.length > emittedText.length) onText(final.slice(emittedText.length), generated.length);
   return {
     text: final,
     promptTokens: promptIds.length,
-    reusedPromptTokens: resume.reused,
+    reusedPromptTokens: reused,
     generatedTokens: generated.length,
     acceptedDraftTokens,
     finishReason,

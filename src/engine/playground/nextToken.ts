@@ -6,7 +6,7 @@ import { EngineErrorCode, type NextTokenParams, type NextTokenResult, type Token
 import type { CausalLM } from '../causalLM';
 import { emptyPast, tokenFeeds } from '../decoderFeeds';
 import { EngineError } from '../errors';
-import { presentToPast, releasePast } from '../kvCache';
+import { presentToPast, releasePast } from '../presentKvDecoder';
 import { lastRow } from '../textGenerator';
 
 export async function nextTokenDistribution(model: CausalLM, params: NextTokenParams): Promise<Omit<NextTokenResult, 'ms'>> {

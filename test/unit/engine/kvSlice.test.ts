@@ -2,7 +2,7 @@
 // provider (the WebGPU run is in webgpu.test.ts): the same numbers as slicing on the host.
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
-import { truncateOnHost, type Feeds } from '../../../src/engine/kvCache';
+import { truncateOnHost, type Feeds } from '../../../src/engine/presentKvDecoder';
 import { DeviceKvSlicer } from '../../../src/engine/kvSlice';
 
 function past(type: 'float32' | 'float16', sequence: number): Feeds {

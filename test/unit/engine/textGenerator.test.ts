@@ -49,7 +49,7 @@ describe('text generation on the shipped code model', () => {
   it('greedy decoding with prompt-lookup guesses gives the tokens of one full pass per token', async () => {
     // Repetitive code: the model continues the pattern, so guesses copied from the prompt are confirmed.
     const prompt = Array.from({ length: 6 }, (_, i) => `  const value${i} = read(input, ${i});\n`).join('') + '  const value6 = read(';
-    model.kvCache.clear();
+    model.decoder.clear();
     const out = await generate(model, request({ prompt, maxTokens: 16 }), new AbortController().signal, () => undefined);
     assert.ok(out.acceptedDraftTokens > 0, `no guess confirmed in ${JSON.stringify(out.text)}`);
     const promptIds = model.tokenizer.encode(prompt, { add_special_tokens: false });
@@ -64,10 +64,10 @@ describe('text generation on the shipped code model', () => {
 
   it('resumes from the previous prompt\'s KV cache and gives exactly the tokens of a cold run', async () => {
     const signal = new AbortController().signal;
-    model.kvCache.clear();
+    model.decoder.clear();
     const cold = await generate(model, request({ prompt: `${PROMPT} a`, maxTokens: 20 }), signal, () => undefined);
     assert.equal(cold.reusedPromptTokens, 0);
-    model.kvCache.clear();
+    model.decoder.clear();
     await generate(model, request({ prompt: PROMPT, maxTokens: 5 }), signal, () => undefined);
     const warm = await generate(model, request({ prompt: `${PROMPT} a`, maxTokens: 20 }), signal, () => undefined);
     const shared = model.tokenizer.encode(PROMPT, { add_special_tokens: false }).length;

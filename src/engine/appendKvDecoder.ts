@@ -1,0 +1,82 @@
+// The decoder for graphs made by tools/code-model/append_kv.py (onnx/model_append_kv.onnx next to
+// a model's onnx/model.onnx): the past keys/values go in as views of buffers this module owns, and
+// a pass returns only the rows of the tokens it was fed, which are appended here. With the usual
+// interface every pass returns the whole cache, which ONNX Runtime for Node copies into new
+// JavaScript buffers for the garbage collector to free: for a small model with a few hundred
+// tokens of context, most of what a pass costs. CPU only: on a GPU the usual interface keeps the
+// cache in GPU memory instead.
+import * as ort from 'onnxruntime-node';
+import { KvRows } from '../core/kvRows';
+import { EngineErrorCode } from '../protocol';
+import { resumableLength, type Decoder } from './decoder';
+import { tokenFeeds } from './decoderFeeds';
+import { EngineError } from './errors';
+
+/** The graph's file name in a model's onnx/ folder. */
+export const APPEND_KV_FILE = 'model_append_kv.onnx';
+
+export class AppendKvDecoder implements Decoder {
+  private held: number[] = [];
+  private readonly rows: KvRows;
+
+  static async load(file: string, executionProvider: ort.InferenceSession.ExecutionProviderConfig): Promise<AppendKvDecoder> {
+    const session = await ort.InferenceSession.create(file, { executionProviders: [executionProvider] });
+    try {
+      return new AppendKvDecoder(session, file);
+    } catch (error) {
+      await session.release();
+      throw error;
+    }
+  }
+
+  constructor(
+    private readonly session: ort.InferenceSession,
+    file: string,
+  ) {
+    const past = session.inputMetadata.filter((meta) => meta.name.startsWith('past_'));
+    const widths = new Set(past.map((meta) => (meta.isTensor ? meta.shape[2] : undefined)));
+    const [width] = widths;
+    const outputs = new Set(session.outputNames);
+    const names = past.map((meta) => meta.name.slice('past_'.length));
+    if (past.length === 0 || widths.size !== 1 || typeof width !== 'number' || !outputs.has('logits') || names.some((name) => !outputs.has(`new_${name}`))) {
+      throw new EngineError(EngineErrorCode.ModelInvalid, `${file} is not an append-KV graph (past_*: [batch, past, width] in, logits and new_* out). Delete it, or rewrite it with tools/code-model/append_kv.py.`);
+    }
+    this.rows = new KvRows(names, width);
+  }
+
+  get tokens(): readonly number[] {
+    return this.held;
+  }
+
+  async resume(prompt: readonly number[]): Promise<number> {
+    const kept = resumableLength(this.held, prompt);
+    this.held = this.held.slice(0, kept);
+    return kept;
+  }
+
+  async feed(ids: readonly number[]): Promise<ort.Tensor> {
+    const pastLength = this.held.length;
+    const feeds: Record<string, ort.Tensor> = tokenFeeds(this.session, [...ids], pastLength);
+    for (const name of this.rows.names) {
+      feeds[`past_${name}`] = new ort.Tensor('float32', this.rows.view(name, pastLength), [1, pastLength, this.rows.width]);
+    }
+    const outputs = await this.session.run(feeds);
+    // Appended only once the pass has succeeded, so a failed pass leaves the held tokens as they were.
+    for (const name of this.rows.names) this.rows.write(name, pastLength, outputs[`new_${name}`].data as Float32Array);
+    this.held.push(...ids);
+    return outputs.logits as ort.Tensor;
+  }
+
+  async keep(length: number): Promise<void> {
+    if (length < this.held.length) this.held = this.held.slice(0, length);
+  }
+
+  clear(): void {
+    this.held = [];
+  }
+
+  async dispose(): Promise<void> {
+    this.clear();
+    await this.session.release();
+  }
+}
