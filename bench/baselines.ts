@@ -33,8 +33,17 @@ export async function promptRebuilder(lib: TransformersLib, folder: string): Pro
   };
 }
 
+/**
+ * Each timed call of a baseline follows a pause as long as the replay's keystroke interval, as each of
+ * the engine's replayed requests does: after ~30 ms idle this machine runs the next request ~45%
+ * slower (caches and clock), and timing the baselines back to back would leave that cost to us alone.
+ */
+export interface Pacing {
+  pauseMs: number;
+}
+
 /** (a) One pipeline call per prompt, greedy, for the engine's number of tokens: milliseconds and generated text per call. */
-export async function timePipeline(lib: TransformersLib, folder: string, runs: readonly PromptRun[]): Promise<{ ms: number[]; texts: string[] }> {
+export async function timePipeline(lib: TransformersLib, folder: string, runs: readonly PromptRun[], pacing: Pacing): Promise<{ ms: number[]; texts: string[] }> {
   const generator = await lib.pipeline('text-generation', folder, { device: 'cpu', dtype: 'fp32', local_files_only: true });
   const generate = async (run: PromptRun) => {
     const output = await generator(run.text, { max_new_tokens: run.newTokens, do_sample: false, return_full_text: false, add_special_tokens: false });
@@ -45,6 +54,7 @@ export async function timePipeline(lib: TransformersLib, folder: string, runs: r
   try {
     await generate(runs[0]); // the first call allocates; it is not what a user waits for on each keystroke
     for (const run of runs) {
+      await sleep(pacing.pauseMs);
       const started = performance.now();
       texts.push(await generate(run));
       ms.push(performance.now() - started);
@@ -59,13 +69,14 @@ export async function timePipeline(lib: TransformersLib, folder: string, runs: r
  * (b) Greedy decoding with nothing but ONNX Runtime: prefill time per prompt, and decode time per
  * generated token for the prompts that have a decode phase (2 tokens or more).
  */
-export async function timeRawDecoding(folder: string, runs: readonly PromptRun[]): Promise<{ prefillMs: number[]; perTokenMs: number[] }> {
+export async function timeRawDecoding(folder: string, runs: readonly PromptRun[], pacing: Pacing): Promise<{ prefillMs: number[]; perTokenMs: number[] }> {
   const session = await ort.InferenceSession.create(join(folder, 'onnx', 'model.onnx'));
   const prefillMs: number[] = [];
   const perTokenMs: number[] = [];
   try {
     await greedyDecode(session, runs[0].ids, runs[0].newTokens); // warm-up, as for the pipeline
     for (const run of runs) {
+      await sleep(pacing.pauseMs);
       const timing = await greedyDecode(session, run.ids, run.newTokens);
       prefillMs.push(timing.prefillMs);
       if (run.newTokens >= 2) perTokenMs.push(timing.decodeMs / (run.newTokens - 1));
@@ -121,4 +132,8 @@ function argmaxOfLastRow(logits: ort.Tensor): number {
   let best = 0;
   for (let i = 1; i < vocab; i++) if (row[i] > row[best]) best = i;
   return best;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
