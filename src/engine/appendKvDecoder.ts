@@ -1,15 +1,15 @@
 // The decoder for graphs made by tools/code-model/append_kv.py (onnx/model_append_kv.onnx next to
-// a model's onnx/model.onnx): the past keys/values go in as views of buffers this module owns, and
-// a pass returns only the rows of the tokens it was fed, which are appended here. With the usual
+// a model's onnx/model.onnx): the past keys/values go in as the buffers this module owns, whole, with
+// the attention mask marking the held rows, and a pass returns only the rows of the tokens it was
+// fed, which are written into the buffers here. With the usual
 // interface every pass returns the whole cache, which ONNX Runtime for Node copies into new
 // JavaScript buffers for the garbage collector to free: for a small model with a few hundred
 // tokens of context, most of what a pass costs. CPU only: on a GPU the usual interface keeps the
 // cache in GPU memory instead.
 import * as ort from 'onnxruntime-node';
-import { KvRows } from '../core/kvRows';
+import { KvBuffers } from '../core/kvBuffers';
 import { EngineErrorCode } from '../protocol';
 import { resumableLength, type Decoder } from './decoder';
-import { tokenFeeds } from './decoderFeeds';
 import { EngineError } from './errors';
 
 /** The graph's file name in a model's onnx/ folder. */
@@ -17,7 +17,7 @@ export const APPEND_KV_FILE = 'model_append_kv.onnx';
 
 export class AppendKvDecoder implements Decoder {
   private held: number[] = [];
-  private readonly rows: KvRows;
+  private readonly kv: KvBuffers;
 
   static async load(file: string, executionProvider: ort.InferenceSession.ExecutionProviderConfig): Promise<AppendKvDecoder> {
     const session = await ort.InferenceSession.create(file, { executionProviders: [executionProvider] });
@@ -34,14 +34,17 @@ export class AppendKvDecoder implements Decoder {
     file: string,
   ) {
     const past = session.inputMetadata.filter((meta) => meta.name.startsWith('past_'));
-    const widths = new Set(past.map((meta) => (meta.isTensor ? meta.shape[2] : undefined)));
-    const [width] = widths;
+    const layouts = new Set(past.map((meta) => (meta.isTensor ? `${meta.shape[1]}x${meta.shape[3]}` : '')));
+    const [heads, headDim] = [...layouts][0]?.split('x').map(Number) ?? [];
     const outputs = new Set(session.outputNames);
     const names = past.map((meta) => meta.name.slice('past_'.length));
-    if (past.length === 0 || widths.size !== 1 || typeof width !== 'number' || !outputs.has('logits') || names.some((name) => !outputs.has(`new_${name}`))) {
-      throw new EngineError(EngineErrorCode.ModelInvalid, `${file} is not an append-KV graph (past_*: [batch, past, width] in, logits and new_* out). Delete it, or rewrite it with tools/code-model/append_kv.py.`);
+    if (past.length === 0 || layouts.size !== 1 || !(heads > 0 && headDim > 0) || !outputs.has('logits') || names.some((name) => !outputs.has(`new_${name}`))) {
+      throw new EngineError(
+        EngineErrorCode.ModelInvalid,
+        `${file} is not an append-KV graph (past_*: [batch, heads, capacity, head_dim] in, logits and new_* out). Delete it, or rewrite it with tools/code-model/append_kv.py.`,
+      );
     }
-    this.rows = new KvRows(names, width);
+    this.kv = new KvBuffers(names, heads, headDim);
   }
 
   get tokens(): readonly number[] {
@@ -56,13 +59,20 @@ export class AppendKvDecoder implements Decoder {
 
   async feed(ids: readonly number[]): Promise<ort.Tensor> {
     const pastLength = this.held.length;
-    const feeds: Record<string, ort.Tensor> = tokenFeeds(this.session, [...ids], pastLength);
-    for (const name of this.rows.names) {
-      feeds[`past_${name}`] = new ort.Tensor('float32', this.rows.view(name, pastLength), [1, pastLength, this.rows.width]);
-    }
+    const { capacity, heads, headDim } = this.kv;
+    const n = ids.length;
+    // 1 for the held rows, 0 for the rest of the capacity, 1 for each token fed now.
+    const mask = new BigInt64Array(capacity + n);
+    mask.fill(1n, 0, pastLength).fill(1n, capacity);
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]),
+      attention_mask: new ort.Tensor('int64', mask, [1, capacity + n]),
+      position_ids: new ort.Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(pastLength + i)), [1, n]),
+    };
+    for (const name of this.kv.names) feeds[`past_${name}`] = new ort.Tensor('float32', this.kv.buffer(name), [1, heads, capacity, headDim]);
     const outputs = await this.session.run(feeds);
-    // Appended only once the pass has succeeded, so a failed pass leaves the held tokens as they were.
-    for (const name of this.rows.names) this.rows.write(name, pastLength, outputs[`new_${name}`].data as Float32Array);
+    // Written only once the pass has succeeded, so a failed pass leaves the held tokens as they were.
+    for (const name of this.kv.names) this.kv.write(name, pastLength, outputs[`new_${name}`].data as Float32Array);
     this.held.push(...ids);
     return outputs.logits as ort.Tensor;
   }

@@ -70,6 +70,14 @@ describe('decoders: append-KV graph against the Transformers.js graph', () => {
     assert.equal(await append.resume(prompt), prompt.length - 1);
   });
 
+  it('gives the same logits while its buffers grow past their first capacities', async () => {
+    const long = model.tokenizer.encode(CODE.repeat(5), { add_special_tokens: false });
+    assert.ok(long.length > 200, `${long.length} tokens`);
+    await both(async (d) => (d.clear(), undefined));
+    for (let at = 0; at < 200; at += 30) await both((d) => d.feed(long.slice(at, Math.min(at + 30, 200))));
+    await both((d) => d.feed([long[200]]));
+  });
+
   it('a failed pass leaves it holding what it held, and it keeps working', async () => {
     append.clear();
     await append.feed(ids.slice(0, 10));
