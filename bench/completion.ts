@@ -1,5 +1,7 @@
-// `npm run bench:completion [-- DIR] [--model M] [--interval-ms 40] [--samples 400] [--max-keystrokes 600]`:
-// typing replayed through DIR's source files (default: the sample workspace) with a completion asked
+// `npm run bench:completion [-- DIR...] [--model M] [--interval-ms 40] [--samples 400] [--max-keystrokes 600]`:
+// typing replayed through the source files under each DIR (default: this repository's src/core and
+// tools, real TypeScript and Python files of the length the model's context is made for; the test
+// workspace's files are a few hundred bytes) with a completion asked
 // after every keystroke as the editor asks, through the engine; then, on the answered positions (an
 // even sample when there are more than --samples), the same prompts through a plain Transformers.js
 // pipeline and through raw ONNX Runtime forward passes in this process, each call after the same
@@ -18,10 +20,12 @@ import { evenlySpaced, median, percentile, row } from './stats';
 import { replayTyping, typingSpans, type Answer, type ReplayResult } from './typingReplay';
 
 const MODELS_DIR = process.env.GENAI_BENCH_MODELS_DIR ?? join(ROOT, 'models');
+/** Relative to the repository root. */
+const DEFAULT_DIRS = ['src/core', 'tools'];
 const settings = benchSettings(MODELS_DIR);
 
 interface Options {
-  dir: string;
+  dirs: string[];
   model: string;
   intervalMs: number;
   samples: number;
@@ -44,7 +48,7 @@ function parseOptions(): Options {
     return n;
   };
   return {
-    dir: resolve(positionals[0] ?? join(ROOT, 'test', 'fixtures', 'workspace')),
+    dirs: (positionals.length > 0 ? positionals : DEFAULT_DIRS.map((dir) => join(ROOT, dir))).map((dir) => resolve(dir)),
     model: values.model,
     intervalMs: count('interval-ms', values['interval-ms']),
     samples: count('samples', values.samples),
@@ -141,8 +145,8 @@ function summaryLine(replay: ReplayResult, c: Comparison): string {
 async function main(): Promise<void> {
   const options = parseOptions();
   const folder = modelFolder(options.model);
-  const spans = typingSpans(options.dir, options.maxKeystrokes);
-  if (spans.length === 0) throw new Error(`No .ts, .py, .go or .md file with a non-blank line under ${options.dir}.`);
+  const spans = typingSpans(options.dirs, options.maxKeystrokes);
+  if (spans.length === 0) throw new Error(`No .ts, .py, .go or .md file with a non-blank line under ${options.dirs.join(', ')}.`);
 
   const engine = new EngineProcess({ enginePath: join(ROOT, 'dist', 'engine.js'), settings });
   engine.onLog((entry) => entry.level === 'error' && console.error(`[engine] ${entry.message}`));
@@ -158,7 +162,7 @@ async function main(): Promise<void> {
   const files = new Set(spans.map((s) => s.filePath)).size;
   console.log(
     [
-      `completion benchmark: model ${options.model} (${folder}, fp32, ${replay.answers[0]?.result.device}), ${files} files under ${options.dir}, ${spans.length} lines retyped, one keystroke every ${options.intervalMs} ms, ${process.platform}-${process.arch}, Node ${process.version}`,
+      `completion benchmark: model ${options.model} (${folder}, fp32, ${replay.answers[0]?.result.device}), ${files} files under ${options.dirs.join(', ')}, ${spans.length} lines retyped, one keystroke every ${options.intervalMs} ms, ${process.platform}-${process.arch}, Node ${process.version}`,
       ...replayLines(replay),
       ...comparisonLines(comparison),
       summaryLine(replay, comparison),

@@ -49,9 +49,9 @@ export interface ReplayResult {
   suggestionMs: number[];
 }
 
-/** The spans of every supported file under `dir`, thinned out evenly to at most `maxKeystrokes` typed characters. */
-export function typingSpans(dir: string, maxKeystrokes: number): Span[] {
-  const spans = sourceFiles(dir).flatMap((file) => spansOf(relative(dir, file), readFileSync(file, 'utf8').replace(/\r\n/g, '\n')));
+/** The spans of every supported file under `dirs`, thinned out evenly to at most `maxKeystrokes` typed characters. */
+export function typingSpans(dirs: readonly string[], maxKeystrokes: number): Span[] {
+  const spans = dirs.flatMap((dir) => sourceFiles(dir).flatMap((file) => spansOf(relative(dir, file), readFileSync(file, 'utf8').replace(/\r\n/g, '\n'))));
   let kept = spans;
   for (let n = spans.length - 1; n > 0 && keystrokeCount(kept) > maxKeystrokes; n--) kept = evenlySpaced(spans, n);
   return kept;

@@ -74,19 +74,23 @@ function fitCharacters(text: string, budget: number, count: TokenCounter, keep: 
 export function windowPrefix(prefix: string, budget: number, count: TokenCounter, blockLines: number): string {
   const lines = prefix.split('\n');
   const last = lines.length - 1;
-  const from = (line: number) => lines.slice(line).join('\n');
-  let fitting: string | undefined;
-  // From the cursor's block upwards: the candidates grow, so the first miss ends the search.
-  for (let start = last - (last % blockLines); start >= 0; start -= blockLines) {
-    const candidate = from(start);
-    if (count(candidate) > budget) break;
-    fitting = candidate;
-  }
-  if (fitting !== undefined) return fitting;
-  // Even the cursor's block is too big: keep the whole lines that fit, else the end of the cursor's line.
+  // Counted a line at a time: only the cursor's line changes while the user types, so with a
+  // memoized counter it is the only text tokenized again. A sum of line counts may differ from the
+  // joined text's by a token or so at a line break; the engine keeps the end of a prompt that still
+  // overflows.
+  let total = count(lines[last]);
+  if (total > budget) return fitCharacters(lines[last], budget, count, 'tail');
   let start = last;
-  while (count(from(start)) <= budget) start--; // stops by the block start at the latest
-  return start === last ? fitCharacters(lines[last], budget, count, 'tail') : from(start + 1);
+  let fitting = last;
+  while (start > 0) {
+    total += count(`${lines[start - 1]}\n`);
+    if (total > budget) break;
+    start--;
+    if (start % blockLines === 0) fitting = start;
+  }
+  // Whole blocks when the cursor's block fits; otherwise the whole lines that fit.
+  const cursorBlock = last - (last % blockLines);
+  return lines.slice(start <= cursorBlock ? fitting : start).join('\n');
 }
 
 /** The start of `suffix` within `budget`, in whole lines where possible. */
