@@ -53,7 +53,7 @@ export async function generate(
   const reused = await decoder.resume(promptIds);
   let input = promptIds.slice(reused);
   const greedy = request.temperature <= 0;
-  decoding: while (generated.length < request.maxTokens) {
+  while (generated.length < request.maxTokens) {
     // A forward pass blocks this thread; between passes, let the event loop read the IPC channel
     // so a cancellation that arrived meanwhile is seen before the next pass.
     await yieldToEventLoop();
@@ -77,30 +77,35 @@ export async function generate(
     lastTokenMs = now() - started;
     if (firstTokenMs < 0) firstTokenMs = lastTokenMs;
     const chosen = [...draft.slice(0, accepted), next];
-    for (let i = 0; i < chosen.length; i++) {
-      const token = chosen[i];
-      if (model.eosTokenIds.has(token)) {
-        finishReason = 'stop';
-        break decoding;
-      }
-      generated.push(token);
-      if (i < accepted) acceptedDraftTokens++;
-      const text = model.tokenizer.decode(generated, { skip_special_tokens: false });
-      const { safe, stopped } = stops.scan(text);
-      if (safe.length > emittedText.length && !safe.endsWith('\uFFFD')) {
-        onText(safe.slice(emittedText.length), generated.length);
-        emittedText = safe;
-      }
-      if (stopped) {
-        finishReason = 'stop';
-        break decoding;
-      }
-      if (generated.length >= request.maxTokens) break decoding;
-      // A cancel seen while streaming (in-process callers) stops before the next token.
-      if (signal.aborted) {
-        finishReason = 'cancelled';
-        break decoding;
-      }
+    const eos = chosen.findIndex((token) => model.eosTokenIds.has(token));
+    const room = request.maxTokens - generated.length;
+    const ended = eos >= 0 && eos < room;
+    const kept = chosen.slice(0, ended ? eos : room);
+    generated.push(...kept);
+    acceptedDraftTokens += Math.min(kept.length, accepted);
+    // One decode per pass, not per token: a stop string inside the pass still cuts the text where it starts.
+    const { safe, stopped } = stops.scan(generated.length === 0 ? '' : model.tokenizer.decode(generated, { skip_special_tokens: false }));
+    if (safe.length > emittedText.length && !safe.endsWith('\uFFFD')) {
+      onText(safe.slice(emittedText.length), generated.length);
+      emittedText = safe;
+    }
+    if (stopped) {
+      // Count only the tokens up to the one that completes the stop string, as one token per pass would.
+      const before = generated.length - kept.length;
+      let upTo = before + 1;
+      while (upTo < generated.length && !stops.scan(model.tokenizer.decode(generated.slice(0, upTo), { skip_special_tokens: false })).stopped) upTo++;
+      acceptedDraftTokens -= Math.max(0, Math.min(kept.length, accepted) - Math.min(upTo - before, accepted));
+      generated.length = upTo;
+    }
+    if (ended || stopped) {
+      finishReason = 'stop';
+      break;
+    }
+    if (generated.length >= request.maxTokens) break;
+    // A cancel seen while streaming (in-process callers) stops before the next pass.
+    if (signal.aborted) {
+      finishReason = 'cancelled';
+      break;
     }
     input = [next];
     if (request.timeBudgetMs !== undefined && now() - started >= request.timeBudgetMs) {

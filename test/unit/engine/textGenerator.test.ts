@@ -78,6 +78,16 @@ describe('text generation on the shipped code model', () => {
     assert.equal(again.text, cold.text);
   });
 
+  it('returns an empty answer when the model ends it at once', async () => {
+    const signal = new AbortController().signal;
+    const first = await generate(model, request({ maxTokens: 1 }), signal, () => undefined);
+    const firstToken = model.tokenizer.encode(first.text, { add_special_tokens: false })[0];
+    // The same model, with its first greedy token for this prompt taken as the end of the answer.
+    const ending = { ...model, eosTokenIds: new Set([firstToken]) };
+    const out = await generate(ending, request(), signal, () => undefined);
+    assert.deepEqual([out.text, out.generatedTokens, out.finishReason], ['', 0, 'stop']);
+  });
+
   it('stops within one token of a cancellation', async () => {
     const controller = new AbortController();
     let tokensAtAbort = -1;
