@@ -22,6 +22,7 @@ import { CausalLMLoader, type CausalLM } from './causalLM';
 import { completeCode } from './codeCompletion';
 import { checkDevices } from './deviceCheck';
 import { DiffusionLoader } from './diffusion/diffusionModel';
+import { isDiffusionRepo } from './diffusion/hubFiles';
 import { generateImages } from './diffusion/imagePipeline';
 import { generateFromPrompt } from './generation/textFromPrompt';
 import { runDiffusionDemo } from './playground/diffusionDemo';
@@ -98,7 +99,7 @@ export class EngineServer {
     c.onRequest(Requests.checkDevices, () =>
       guard(() => this.scheduler.schedule('background', () => checkDevices(this.models.getSettings(), this.devices, DEFAULTS.model))),
     );
-    c.onRequest(Requests.load, ({ model }) => guard(() => this.models.load(model, this.loaderFor(model))));
+    c.onRequest(Requests.load, ({ model }) => guard(async () => this.models.load(model, await this.loaderFor(model))));
     c.onRequest(Requests.unload, ({ model }) => guard(() => this.models.unload(model)));
     c.onRequest(Requests.generate, (params, token) => guard(() => this.generate(params, token)));
     c.onRequest(Requests.generateText, (params, token) =>
@@ -190,16 +191,18 @@ export class EngineServer {
     );
   }
 
-  /** The diffusion loader for Stable-Diffusion folders (model_index.json), the causal LM loader otherwise. */
-  private loaderFor(ref: string): ModelLoader<LoadedModel> {
+  /** The diffusion loader for Stable-Diffusion folders and hub repositories (model_index.json), the causal LM loader otherwise. */
+  private async loaderFor(ref: string): Promise<ModelLoader<LoadedModel>> {
+    const settings = this.models.getSettings();
     let source;
     try {
-      source = resolveModelSource(ref, this.models.getSettings());
+      source = resolveModelSource(ref, settings);
     } catch {
       // A reference that resolves to nothing fails inside the manager's load, which reports it in the status.
       return this.causalLM;
     }
-    return source.kind === 'local' && isDiffusionFolder(source.path) ? this.diffusion : this.causalLM;
+    const diffusion = source.kind === 'local' ? isDiffusionFolder(source.path) : await isDiffusionRepo(source, settings);
+    return diffusion ? this.diffusion : this.causalLM;
   }
 
   /** Runs `work` on the model through the scheduler; the request's cancellation aborts it. */

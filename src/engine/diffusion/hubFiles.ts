@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { EngineErrorCode } from '../../protocol';
+import { EngineErrorCode, type EngineSettings } from '../../protocol';
 import { EngineError, errorMessage } from '../errors';
 import type { LoadContext } from '../modelManager';
 import { hubCachePath, type ModelSource } from '../modelSource';
@@ -56,6 +56,22 @@ export async function cacheDiffusionRepo(source: HubSource, context: LoadContext
     }
   }
   return hubCachePath(settings.hubCacheDir, source, '');
+}
+
+/**
+ * Whether a hub repository is a Stable-Diffusion export (it has model_index.json): from the cache, else
+ * by fetching that small file into it. Unknown (offline and not cached, or the hub unreachable) counts
+ * as no: the other loader then reports what is wrong.
+ */
+export async function isDiffusionRepo(source: HubSource, settings: EngineSettings): Promise<boolean> {
+  const path = hubCachePath(settings.hubCacheDir, source, 'model_index.json');
+  if (existsSync(path)) return true;
+  if (settings.offline) return false;
+  try {
+    return await download(source, 'model_index.json', path, settings.hubEndpoint);
+  } catch {
+    return false;
+  }
 }
 
 /** False when the repository has no such file (404). */

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { EngineProcess } from '../../../src/client/engineProcess';
 import { DiffusionLoader, type DiffusionModel } from '../../../src/engine/diffusion/diffusionModel';
 import { DeviceSelector } from '../../../src/engine/devices';
 import { EngineError } from '../../../src/engine/errors';
@@ -10,7 +11,7 @@ import { ModelManager } from '../../../src/engine/modelManager';
 import { loadTransformers, onDownloadProgress } from '../../../src/engine/transformers';
 import { EngineErrorCode, type EngineSettings } from '../../../src/protocol';
 import { startHubMirror, type HubMirror } from '../support/hubMirror';
-import { REPO_ROOT, cleanTemps, settings, tempDir } from '../support/builders';
+import { DIST_ENGINE, REPO_ROOT, cleanTemps, settings, tempDir } from '../support/builders';
 
 const HUB_ID = 'genai-studio/turbo-tiny';
 const FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'diffusion', 'turbo-tiny');
@@ -63,5 +64,20 @@ describe('diffusion models by hub id (local mirror)', () => {
     error = await failure(load(HUB_ID, settings({ hubEndpoint: 'http://127.0.0.1:9' })));
     assert.equal(error.code, EngineErrorCode.HubUnreachable);
     assert.match(error.message, /cannot be reached/);
+  });
+
+  it('engine/load of a hub id loads a diffusion repository as one (the engine looks for model_index.json first)', async () => {
+    const engine = new EngineProcess({ enginePath: DIST_ENGINE, settings: settings({ hubEndpoint: mirror.endpoint, hubCacheDir: tempDir('genai-hub-') }) });
+    const unetDownloads = () => mirror.downloads.get(`${HUB_ID}/unet/model.onnx`) ?? 0;
+    const before = unetDownloads();
+    try {
+      const status = await engine.load(HUB_ID);
+      assert.ok(status.error === undefined && (status.sizeMB ?? 0) > 0, JSON.stringify(status));
+      // Generating by the same id reuses the preloaded model: nothing is downloaded again.
+      await engine.generateImage({ jobId: 'after-load', model: HUB_ID, prompt: 'red circle', steps: 1, seed: 1 });
+      assert.equal(unetDownloads() - before, 1);
+    } finally {
+      await engine.dispose();
+    }
   });
 });
