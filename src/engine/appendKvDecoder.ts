@@ -1,15 +1,15 @@
 // The decoder for graphs made by tools/code-model/append_kv.py (onnx/model_append_kv.onnx next to
 // a model's onnx/model.onnx): the past keys/values go in as the buffers this module owns, whole, with
 // the attention mask marking the held rows, and a pass returns only the rows of the tokens it was
-// fed, which are written into the buffers here. With the usual
-// interface every pass returns the whole cache, which ONNX Runtime for Node copies into new
-// JavaScript buffers for the garbage collector to free: for a small model with a few hundred
-// tokens of context, most of what a pass costs. CPU only: on a GPU the usual interface keeps the
-// cache in GPU memory instead.
+// fed, which are written into the buffers here. With the usual interface every pass returns the
+// whole cache, which ONNX Runtime for Node copies into new JavaScript buffers for the garbage
+// collector to free: for a small model with a few hundred tokens of context, most of what a pass
+// costs. CPU only: on a GPU the usual interface keeps the cache in GPU memory instead.
 import * as ort from 'onnxruntime-node';
 import { KvBuffers } from '../core/kvBuffers';
 import { EngineErrorCode } from '../protocol';
 import { resumableLength, type Decoder } from './decoder';
+import { idsTensor, positionsTensor } from './decoderFeeds';
 import { EngineError } from './errors';
 
 /** The graph's file name in a model's onnx/ folder. */
@@ -65,9 +65,9 @@ export class AppendKvDecoder implements Decoder {
     const mask = new BigInt64Array(capacity + n);
     mask.fill(1n, 0, pastLength).fill(1n, capacity);
     const feeds: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]),
+      input_ids: idsTensor(ids),
       attention_mask: new ort.Tensor('int64', mask, [1, capacity + n]),
-      position_ids: new ort.Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(pastLength + i)), [1, n]),
+      position_ids: positionsTensor(n, pastLength),
     };
     for (const name of this.kv.names) feeds[`past_${name}`] = new ort.Tensor('float32', this.kv.buffer(name), [1, heads, capacity, headDim]);
     const outputs = await this.session.run(feeds);

@@ -4,16 +4,24 @@ import * as ort from 'onnxruntime-node';
 import type { Feeds } from './presentKvDecoder';
 
 /** Feeds for `ids` following `pastLength` cached tokens (batch of one). */
-export function tokenFeeds(session: ort.InferenceSession, ids: number[], pastLength: number): Feeds {
+export function tokenFeeds(session: ort.InferenceSession, ids: readonly number[], pastLength: number): Feeds {
   const n = ids.length;
   const feeds: Feeds = {
-    input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]),
+    input_ids: idsTensor(ids),
     attention_mask: new ort.Tensor('int64', new BigInt64Array(pastLength + n).fill(1n), [1, pastLength + n]),
   };
-  if (session.inputNames.includes('position_ids')) {
-    feeds.position_ids = new ort.Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(pastLength + i)), [1, n]);
-  }
+  if (session.inputNames.includes('position_ids')) feeds.position_ids = positionsTensor(n, pastLength);
   return feeds;
+}
+
+/** `input_ids` for a batch of one. */
+export function idsTensor(ids: readonly number[]): ort.Tensor {
+  return new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]);
+}
+
+/** `position_ids` of `n` tokens after `pastLength` cached ones, for a batch of one. */
+export function positionsTensor(n: number, pastLength: number): ort.Tensor {
+  return new ort.Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(pastLength + i)), [1, n]);
 }
 
 /** The first step's cache: every declared past input with its sequence dimension 0. */

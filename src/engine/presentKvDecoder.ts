@@ -36,7 +36,7 @@ export class PresentKvDecoder implements Decoder {
     const { held, past } = this.take();
     let outputs: ort.InferenceSession.OnnxValueMapType;
     try {
-      outputs = await this.session.run({ ...tokenFeeds(this.session, [...ids], held.length), ...(past ?? emptyPast(this.session)) });
+      outputs = await this.session.run({ ...tokenFeeds(this.session, ids, held.length), ...(past ?? emptyPast(this.session)) });
     } finally {
       if (past) releasePast(past);
     }

@@ -53,6 +53,7 @@ export async function generate(
   const reused = await decoder.resume(promptIds);
   let input = promptIds.slice(reused);
   const greedy = request.temperature <= 0;
+  const textOf = (ids: number[]) => (ids.length === 0 ? '' : model.tokenizer.decode(ids, { skip_special_tokens: false }));
   while (generated.length < request.maxTokens) {
     // A forward pass blocks this thread; between passes, let the event loop read the IPC channel
     // so a cancellation that arrived meanwhile is seen before the next pass.
@@ -78,25 +79,23 @@ export async function generate(
     if (firstTokenMs < 0) firstTokenMs = lastTokenMs;
     const chosen = [...draft.slice(0, accepted), next];
     const eos = chosen.findIndex((token) => model.eosTokenIds.has(token));
-    const room = request.maxTokens - generated.length;
-    const ended = eos >= 0 && eos < room;
-    const kept = chosen.slice(0, ended ? eos : room);
-    generated.push(...kept);
-    acceptedDraftTokens += Math.min(kept.length, accepted);
+    const left = request.maxTokens - generated.length;
+    const ended = eos >= 0 && eos < left;
+    const before = generated.length;
+    generated.push(...chosen.slice(0, ended ? eos : left));
     // One decode per pass, not per token: a stop string inside the pass still cuts the text where it starts.
-    const { safe, stopped } = stops.scan(generated.length === 0 ? '' : model.tokenizer.decode(generated, { skip_special_tokens: false }));
+    const { safe, stopped } = stops.scan(textOf(generated));
     if (safe.length > emittedText.length && !safe.endsWith('\uFFFD')) {
       onText(safe.slice(emittedText.length), generated.length);
       emittedText = safe;
     }
     if (stopped) {
       // Count only the tokens up to the one that completes the stop string, as one token per pass would.
-      const before = generated.length - kept.length;
-      let upTo = before + 1;
-      while (upTo < generated.length && !stops.scan(model.tokenizer.decode(generated.slice(0, upTo), { skip_special_tokens: false })).stopped) upTo++;
-      acceptedDraftTokens -= Math.max(0, Math.min(kept.length, accepted) - Math.min(upTo - before, accepted));
+      let upTo = Math.min(before + 1, generated.length);
+      while (upTo < generated.length && !stops.scan(textOf(generated.slice(0, upTo))).stopped) upTo++;
       generated.length = upTo;
     }
+    acceptedDraftTokens += Math.min(generated.length - before, accepted);
     if (ended || stopped) {
       finishReason = 'stop';
       break;
@@ -113,7 +112,7 @@ export async function generate(
       break;
     }
   }
-  const final = generated.length === 0 ? '' : stops.scan(model.tokenizer.decode(generated, { skip_special_tokens: false }), true).safe;
+  const final = stops.scan(textOf(generated), true).safe;
   if (final.length > emittedText.length) onText(final.slice(emittedText.length), generated.length);
   return {
     text: final,
