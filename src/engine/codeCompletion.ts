@@ -1,6 +1,6 @@
 // Inline completion in the engine: the FIM prompt for the model's family within a token budget,
 // greedy decoding that resumes from the previous prompt's KV cache, then post-processing.
-import { planCompletion, postProcess, unhealCompletion } from '../core/completion';
+import { endsInLoop, planCompletion, postProcess, unhealCompletion } from '../core/completion';
 import { COMPLETION_DEFAULTS } from '../defaults';
 import { EngineErrorCode, type CompleteParams } from '../protocol';
 import type { CausalLM } from './causalLM';
@@ -31,6 +31,8 @@ export async function completeCode(model: CausalLM, params: CompleteParams, sign
       topP: 1,
       seed: 0,
       stop: plan.stop,
+      // Post-processing drops a loop within a line, so tokens spent on one are wasted.
+      stopWhen: endsInLoop,
       timeBudgetMs: params.timeBudgetMs ?? COMPLETION_DEFAULTS.timeBudgetMs,
     },
     signal,

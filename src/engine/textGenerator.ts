@@ -15,6 +15,8 @@ export interface GenerationRequest extends SamplingOptions {
   seed: number;
   stop: readonly string[];
   timeBudgetMs?: number;
+  /** Ends the generation as a stop string would once the text so far satisfies it (a completion stuck in a loop). */
+  stopWhen?: (text: string) => boolean;
 }
 
 export interface GenerationOutcome extends GenerationStats {
@@ -84,7 +86,8 @@ export async function generate(
     const before = generated.length;
     generated.push(...chosen.slice(0, ended ? eos : left));
     // One decode per pass, not per token: a stop string inside the pass still cuts the text where it starts.
-    const { safe, stopped } = stops.scan(textOf(generated));
+    const text = textOf(generated);
+    const { safe, stopped } = stops.scan(text);
     if (safe.length > emittedText.length && !safe.endsWith('\uFFFD')) {
       onText(safe.slice(emittedText.length), generated.length);
       emittedText = safe;
@@ -96,7 +99,7 @@ export async function generate(
       generated.length = upTo;
     }
     acceptedDraftTokens += Math.min(generated.length - before, accepted);
-    if (ended || stopped) {
+    if (ended || stopped || request.stopWhen?.(text)) {
       finishReason = 'stop';
       break;
     }

@@ -31,6 +31,7 @@ export {
   type SnippetWindow,
 } from './snippetRanker';
 export { postProcess, type PostProcessInput } from './postProcess';
+export { endsInLoop, loopStart } from './repetition';
 export { decideMultiline, type CompletionShape } from './multiline';
 export { lineCommentPrefix } from './languageSyntax';
 export { CompletionCache, type CompletionCacheOptions } from './completionCache';

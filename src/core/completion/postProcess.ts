@@ -2,6 +2,7 @@
 // undefined when nothing is.
 import { scanCode, type CodeScan } from './languageSyntax';
 import { decideMultiline } from './multiline';
+import { loopStart } from './repetition';
 
 export interface PostProcessInput {
   /** Document text before the cursor. */
@@ -42,6 +43,12 @@ function cutLoop(text: string): string {
     if (lines[i].trim() !== '' && lines[i].trimEnd() === lines[i - 1].trimEnd()) return lines.slice(0, i).join('\n');
   }
   return text;
+}
+
+/** Cuts before the line where a loop within a line starts: nothing of that line is worth keeping. */
+function cutLoopWithinLine(text: string): string {
+  const start = loopStart(text);
+  return start === undefined ? text : text.slice(0, Math.max(0, text.lastIndexOf('\n', start)));
 }
 
 /** Cuts where the completion starts to rewrite the next non-blank line of the document (same indentation). */
@@ -100,6 +107,7 @@ export function postProcess(input: PostProcessInput): string | undefined {
   let text = cutAtStops(input.completion, input.stopStrings ?? []);
   if (shape === 'single') text = text.split('\n', 1)[0];
   if (isOneLineRepeated(text)) return undefined;
+  text = cutLoopWithinLine(text);
   text = cutLoop(text);
   text = cutBeforeNextLine(text, linePrefix, suffix);
   text = stripRestOfLine(text, restOfLine, languageId, before.openQuote);

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CausalLM } from '../../../src/engine/causalLM';
+import { endsInLoop } from '../../../src/core/completion';
+import { COMPLETION_DEFAULTS } from '../../../src/defaults';
 import { completeCode } from '../../../src/engine/codeCompletion';
 import type { CompleteParams } from '../../../src/protocol';
 import { CODE_MODEL, REPO_ROOT } from '../support/builders';
@@ -32,6 +34,16 @@ describe('code completion on the shipped model', () => {
     assert.ok(result.text.trim().length > 0, 'a suggestion after "return " (the space before the cursor is left out of the prompt)');
     assert.ok(!result.text.includes('\n'), 'a single-line suggestion');
     assert.ok(!result.raw.includes('<|'), 'no special tokens leak into the text');
+  });
+
+  it('stops as soon as the model loops within the line, and suggests nothing', async () => {
+    // The shipped model answers this comment with "-Coder-Coder-Coder-...".
+    const params: CompleteParams = { model: CODE_MODEL, filePath: 'src/a.ts', languageId: 'typescript', prefix: 'export function scale(values: number[]): number[] {\n  // Qwen2.5-Coder', suffix: '\n}\n' };
+    const result = await completeCode(model, params, never);
+    assert.ok(endsInLoop(result.raw), `the model looped: ${JSON.stringify(result.raw)}`);
+    assert.equal(result.finishReason, 'stop');
+    assert.ok(result.generatedTokens < COMPLETION_DEFAULTS.maxTokens, `stopped after ${result.generatedTokens} tokens`);
+    assert.equal(result.text, '');
   });
 
   it('reuses the KV cache when one more character is typed', async () => {

@@ -113,6 +113,17 @@ describe('text generation on the shipped code model', () => {
     assert.equal(streamed.join(''), out.text);
   });
 
+  it('ends where stopWhen first holds, with the text it saw', async () => {
+    const full = await generate(model, request(), new AbortController().signal, () => undefined);
+    assert.ok(full.generatedTokens >= 6, `the model produced tokens to stop in: ${full.generatedTokens}`);
+    const seen: string[] = [];
+    const out = await generate(model, request({ stopWhen: (text) => (seen.push(text), text.length >= 3) }), new AbortController().signal, () => undefined);
+    assert.equal(out.finishReason, 'stop');
+    assert.ok(full.text.startsWith(out.text) && out.text.length >= 3, `${JSON.stringify(out.text)} begins ${JSON.stringify(full.text)}`);
+    assert.ok(out.generatedTokens < full.generatedTokens);
+    assert.equal(seen.filter((text) => text.length >= 3).length, 1, 'no pass after the one where it held');
+  });
+
   it('returns what it has when the time budget runs out', async () => {
     const out = await generate(model, request({ maxTokens: 200, timeBudgetMs: 0 }), new AbortController().signal, () => undefined);
     assert.equal(out.finishReason, 'time');

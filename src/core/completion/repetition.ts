@@ -1,0 +1,38 @@
+// A completion stuck in a loop within a line ("-sembly-sembly-sembly", ", 0, 0, 0, 0"): small code
+// models fall into these and fill the token limit with them. Found from the end of the text, so the
+// decode loop can stop as soon as one forms and post-processing can drop it.
+
+/** The longest repeated unit looked for, in characters. */
+const MAX_UNIT = 32;
+/** A loop repeats its unit at least this often... */
+const MIN_REPEATS = 4;
+/** ...over at least this many characters: `[0, 0, 0, 0, 0, 0, 0]` is still code. */
+const MIN_CHARS = 24;
+/** Runs of one punctuation or space character ("-----", "=====", indentation) are separators, not loops. */
+const WORDLIKE = /[\p{L}\p{N}]/u;
+
+/**
+ * Where the loop that ends `text` begins (the start of its first repeat), or undefined when the
+ * text does not end in one. The last repeat may be cut short: generation stops mid-unit.
+ */
+export function loopStart(text: string): number | undefined {
+  const end = text.length;
+  let start: number | undefined;
+  for (let unit = 1; unit <= MAX_UNIT && unit * MIN_REPEATS <= end; unit++) {
+    // The text from `from` on has period `unit`.
+    let from = end - unit;
+    while (from > 0 && text.charCodeAt(from - 1) === text.charCodeAt(from - 1 + unit)) from--;
+    const length = end - from;
+    if (length < unit * MIN_REPEATS || length < MIN_CHARS) continue;
+    const repeated = text.slice(from, from + unit);
+    // Repeated lines are for post-processing's line checks, which keep the first copy.
+    if (repeated.includes('\n') || !WORDLIKE.test(repeated)) continue;
+    if (start === undefined || from < start) start = from;
+  }
+  return start;
+}
+
+/** True when the text ends in a loop: a suggestion that has one will be cut before it. */
+export function endsInLoop(text: string): boolean {
+  return loopStart(text) !== undefined;
+}
