@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { EngineProcess } from '../src/client/engineProcess';
-import { decodeRgbPng } from '../src/core/image/png';
+import { rgbPixels } from '../src/core/image/rgbImage';
 import { SAME_PICTURE, pixelDifference, withinTolerance } from '../src/core/image/pixelDifference';
 import { argmax } from '../src/core/sampling';
 import { DEFAULTS, IMAGE_MODEL } from '../src/defaults';
@@ -51,7 +51,7 @@ async function runOn(requested: DeviceSetting): Promise<DeviceRun> {
       for (let i = 0; i < REPEATS; i++) {
         const result = await engine.generateImage({ jobId: randomUUID(), model: IMAGE_MODEL, prompt, steps: 20, guidance: 4, scheduler: 'ddim', seed: 7, previewEvery: 0 });
         run.imageDevice = result.device;
-        if (i === 0) run.images.push(decodeRgbPng(Buffer.from(result.images[0].pngBase64, 'base64')).rgb);
+        if (i === 0) run.images.push(rgbPixels(result.images[0]));
         run.msPerStep.push(result.msPerStep);
       }
     }

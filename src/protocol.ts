@@ -303,14 +303,17 @@ export interface ImageParams {
   previewEvery?: number;
 }
 
-/** An RGB image as a base64 PNG. */
-export interface EncodedImage {
+/**
+ * An image as 8-bit RGB pixels (3 bytes each, row by row) in base64. Panels draw the pixels as they
+ * are; a PNG is made only where a file is written (Save, the CLI), not for every result and preview.
+ */
+export interface RgbImage {
   width: number;
   height: number;
-  pngBase64: string;
+  rgbBase64: string;
 }
 
-export interface GeneratedImage extends EncodedImage {
+export interface GeneratedImage extends RgbImage {
   seed: number;
 }
 
@@ -349,7 +352,7 @@ export interface ImageProgress {
   /** Steps done so far (1-based) of `steps`. */
   step: number;
   steps: number;
-  preview?: EncodedImage;
+  preview?: RgbImage;
 }
 
 // ---- Model Playground demos (small shipped models; every demo is an interactive job) ----
@@ -367,14 +370,14 @@ export type VaeDemoParams =
 
 export interface VaeExample {
   name: string;
-  image: EncodedImage;
+  image: RgbImage;
   /** Mean squared error per pixel (pixels in [0, 1]) of decoder(encoder mean) against the example. */
   reconstructionError: number;
 }
 
 export interface VaeDemoResult {
   /** Decoded images, one per latent. */
-  images: EncodedImage[];
+  images: RgbImage[];
   latents: number[][];
   /** `examples` only: the originals, in the order of `images` (their reconstructions). */
   examples?: VaeExample[];
@@ -388,7 +391,7 @@ export interface GanDemoParams {
 }
 
 export interface ScoredImage {
-  image: EncodedImage;
+  image: RgbImage;
   /** The discriminator's probability that the image is real. */
   score: number;
 }
@@ -423,11 +426,11 @@ export interface DiffusionDemoResult {
   /** acp at each of `timesteps`. */
   alphasCumprod: number[];
   /** The reverse process: the input of each denoising step, decoded (reverse[0] is the initial noise). */
-  reverse: EncodedImage[];
+  reverse: RgbImage[];
   /** The forward process: the final latents x0 noised to each timestep, decoded. */
-  forward: EncodedImage[];
+  forward: RgbImage[];
   /** The final image (x0 decoded). */
-  image: EncodedImage;
+  image: RgbImage;
   latents?: { x0: number[]; noise: number[]; forward: number[][] };
   ms: number;
 }

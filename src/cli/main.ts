@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { DEFAULTS, IMAGE_MODEL } from '../defaults';
 import { ASK_DEFAULTS, SHIPPED_MODEL_NOTE, TEXT_DEFAULTS } from '../core/generation/defaults';
-import { withPngText } from '../core/image/png';
+import { rgbImagePng } from '../core/image/rgbImage';
 import { pngMetadata } from '../core/imageStudio/messages';
 import { passageLabel } from '../core/retrieval';
 import { builtinTemplate, fillTemplate, parseTemplate, type PromptTemplate } from '../core/templates';
@@ -351,7 +351,7 @@ async function imageCommand(engine: EngineProcess, values: Values): Promise<numb
       return 130;
     }
     const image = result.images[0];
-    writeFileSync(out, withPngText(Buffer.from(image.pngBase64, 'base64'), pngMetadata({ ...params, seed: image.seed })));
+    writeFileSync(out, rgbImagePng(image, pngMetadata({ ...params, seed: image.seed })));
     process.stdout.write(
       `${out}: ${image.width}x${image.height}, seed ${image.seed}, ${params.scheduler} ${params.steps} steps, guidance ${params.guidance}, ${result.variant} on ${result.device}\n` +
         `${result.totalMs.toFixed(0)} ms in all, ${result.msPerStep.toFixed(2)} ms per step (median), ${result.sessionRunMs.toFixed(0)} ms in session.run\n`,

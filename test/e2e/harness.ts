@@ -348,3 +348,14 @@ export function useWorkbench(options: StartOptions = {}): () => Workbench {
   });
   return () => wb!;
 }
+
+/**
+ * What a panel's canvas shows, as a data URL of its pixels, or undefined while nothing is drawn on it
+ * (panels draw images as opaque pixels, so a transparent first pixel means not drawn yet).
+ */
+export function canvasPicture(canvas: Locator): Promise<string | undefined> {
+  return canvas.evaluate((element: HTMLCanvasElement) => {
+    const context = element.getContext('2d');
+    return context && context.getImageData(0, 0, 1, 1).data[3] === 255 ? element.toDataURL() : undefined;
+  });
+}

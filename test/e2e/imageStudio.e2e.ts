@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { decodeRgbPng } from '../../src/core/image/png';
-import { useWorkbench } from './harness';
+import { canvasPicture, useWorkbench } from './harness';
 
 describe('Image Studio (e2e)', function () {
   this.timeout(240_000);
@@ -33,6 +33,7 @@ describe('Image Studio (e2e)', function () {
     await page.locator('.tabs-container .tab', { hasText: 'Image Studio' }).waitFor({ state: 'visible', timeout: 30_000 });
     await cards().first().waitFor({ state: 'visible', timeout: 120_000 });
     assert.match(await cards().first().innerText(), /a red circle on a blue background/);
+    assert.ok(await canvasPicture(cards().first().locator('canvas')), 'the gallery card shows the image');
     // The command's request reached the page although it was posted before the page had loaded.
     assert.equal(await panel().locator('#prompt textarea').inputValue(), 'a red circle on a blue background');
     assert.match(await panel().locator('#status').innerText(), /Done/);
@@ -71,10 +72,11 @@ describe('Image Studio (e2e)', function () {
     await panel().locator('#status', { hasText: /Step \d+\/150 · image 1\/8/ }).waitFor({ state: 'visible', timeout: 60_000 });
     // The live preview follows the denoising: it changes from one step to the next.
     const preview = panel().locator('#preview');
-    const shown = await preview.getAttribute('src');
-    for (const until = Date.now() + 10_000; (await preview.getAttribute('src')) === shown && Date.now() < until; ) await workbench().page.waitForTimeout(50);
-    assert.notEqual(await preview.getAttribute('src'), shown, 'the preview changes while the image denoises');
-    assert.match((await preview.getAttribute('src')) ?? '', /^data:image\/png;base64,/);
+    const shown = await canvasPicture(preview);
+    for (const until = Date.now() + 10_000; (await canvasPicture(preview)) === shown && Date.now() < until; ) await workbench().page.waitForTimeout(50);
+    const later = await canvasPicture(preview);
+    assert.ok(later, 'the preview shows the denoising');
+    assert.notEqual(later, shown, 'the preview changes while the image denoises');
     await panel().locator('#cancel').click();
     await panel().locator('#status', { hasText: 'Cancelled.' }).waitFor({ state: 'visible', timeout: 15_000 });
     assert.ok((await cards().count()) < before + 8, 'not every image was made');

@@ -2,14 +2,23 @@
 // the shipped models through the engine and shows its result; a screenshot of each goes to test-results/.
 import * as assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
-import { useWorkbench } from './harness';
+import { canvasPicture, useWorkbench } from './harness';
 
 describe('Model Playground (e2e)', function () {
   this.timeout(240_000);
   const workbench = useWorkbench();
   const panel = (): FrameLocator => workbench().page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
   const done = () => panel().locator('#status', { hasText: /Done in \d+ ms/ });
-  const imageSrc = (selector: string) => panel().locator(selector).getAttribute('src');
+  const picture = (selector: string) => canvasPicture(panel().locator(selector));
+  /** Waits until the canvas shows a picture other than `than` (any picture when undefined). */
+  const pictureChange = async (selector: string, than?: string) => {
+    for (let tries = 0; tries < 300; tries++) {
+      const now = await picture(selector);
+      if (now !== undefined && now !== than) return now;
+      await workbench().page.waitForTimeout(100);
+    }
+    return than;
+  };
 
   it('opens from the palette on the VAE: moving z1 with the keyboard decodes a different image', async () => {
     const { page } = workbench();
@@ -17,21 +26,19 @@ describe('Model Playground (e2e)', function () {
     await page.locator('.tabs-container .tab', { hasText: 'Model Playground' }).waitFor({ state: 'visible', timeout: 30_000 });
     // The examples are encoded on open; both selects fill and the first decode arrives.
     await panel().locator('#vaeFrom vscode-option').first().waitFor({ state: 'attached', timeout: 60_000 });
-    await panel().locator('#vaeImage[src^="data:image/png"]').waitFor({ state: 'attached', timeout: 60_000 });
-    const before = await imageSrc('#vaeImage');
+    const before = await pictureChange('#vaeImage');
+    assert.ok(before, 'the first decode is drawn');
     await panel().locator('#z1').focus();
     for (let i = 0; i < 15; i++) await panel().locator('#z1').press('ArrowRight');
     assert.equal(await panel().locator('#z1Value').innerText(), '1.5');
-    for (let tries = 0; tries < 100 && (await imageSrc('#vaeImage')) === before; tries++) await page.waitForTimeout(100);
-    assert.notEqual(await imageSrc('#vaeImage'), before, 'the decoded image follows z1');
+    assert.notEqual(await pictureChange('#vaeImage', before), before, 'the decoded image follows z1');
     // Interpolation: t = 0 decodes the first example's encoding, t = 1 the second's.
-    await panel().locator('#vaeInterpolated[src^="data:image/png"]').waitFor({ state: 'attached', timeout: 30_000 });
-    const middle = await imageSrc('#vaeInterpolated');
+    const middle = await pictureChange('#vaeInterpolated');
+    assert.ok(middle, 'the interpolation is drawn');
     await panel().locator('#vaeT').fill('1');
-    for (let tries = 0; tries < 100 && (await imageSrc('#vaeInterpolated')) === middle; tries++) await page.waitForTimeout(100);
-    assert.notEqual(await imageSrc('#vaeInterpolated'), middle, `the interpolation follows t (${await panel().locator('#error').innerText()})`);
+    assert.notEqual(await pictureChange('#vaeInterpolated', middle), middle, `the interpolation follows t (${await panel().locator('#error').innerText()})`);
     await panel().locator('#vaeSample').click();
-    await panel().locator('#vaeSamples li img').nth(3).waitFor({ state: 'visible', timeout: 30_000 });
+    await panel().locator('#vaeSamples li canvas').nth(3).waitFor({ state: 'visible', timeout: 30_000 });
     await workbench().screenshot('playground-vae');
   });
 
@@ -49,11 +56,12 @@ describe('Model Playground (e2e)', function () {
     await panel().locator('#diffusionRun').click();
     await panel().locator('#diffusionView').waitFor({ state: 'visible', timeout: 120_000 });
     assert.match(await panel().locator('#diffusionLabel').innerText(), /Step 0 of 6: t = \d+/);
-    const noisy = await imageSrc('#diffusionReverse');
+    const noisy = await picture('#diffusionReverse');
+    assert.ok(noisy, 'step 0 is drawn');
     await panel().locator('#diffusionStep').fill('6');
     assert.match(await panel().locator('#diffusionLabel').innerText(), /Step 6 of 6: the final image/);
-    assert.notEqual(await imageSrc('#diffusionReverse'), noisy);
-    assert.equal(await imageSrc('#diffusionReverse'), await imageSrc('#diffusionForward'), 'both directions end at the same image');
+    assert.notEqual(await picture('#diffusionReverse'), noisy);
+    assert.equal(await picture('#diffusionReverse'), await picture('#diffusionForward'), 'both directions end at the same image');
     await panel().locator('#diffusionStep').fill('3');
     await workbench().screenshot('playground-diffusion');
   });

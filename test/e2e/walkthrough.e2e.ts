@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Locator } from 'playwright-core';
-import { useWorkbench } from './harness';
+import { canvasPicture, useWorkbench } from './harness';
 
 const TITLE = 'Generative AI, step by step';
 
@@ -149,7 +149,10 @@ describe('walkthrough "Generative AI, step by step" (e2e)', function () {
     const deadline = Date.now() + 60_000;
     let panel: Frame | undefined;
     while (!panel && Date.now() < deadline) {
-      for (const frame of page.frames()) if (await frame.locator('#vaeImage[src^="data:image/png"]').count().catch(() => 0)) panel = frame;
+      for (const frame of page.frames()) {
+        const canvas = frame.locator('#vaeImage');
+        if ((await canvas.count().catch(() => 0)) && (await canvasPicture(canvas).catch(() => undefined))) panel = frame;
+      }
       if (!panel) await page.waitForTimeout(250);
     }
     assert.ok(panel, 'the playground decoded a VAE image');

@@ -1,5 +1,5 @@
-// PNG encoding with text metadata (tEXt chunks), shared by the engine (generated images) and the
-// Image Studio (Save writes the generation parameters into the file). fast-png does the format.
+// PNG encoding with text metadata (tEXt chunks), for the files GenAI Studio writes (Image Studio's
+// Save and the CLI store the generation parameters in them). fast-png does the format.
 import { decode, encode } from 'fast-png';
 
 /** tEXt holds Latin-1 only: other characters are written as \u{XXXX} so nothing is lost or rejected. */
@@ -36,10 +36,4 @@ export function decodeRgbPng(png: Uint8Array): DecodedRgbPng {
   }
   const text = Object.fromEntries(Object.entries(image.text).map(([key, value]) => [key, fromLatin1(value)]));
   return { width: image.width, height: image.height, rgb, text };
-}
-
-/** The same pixels with these text entries (replacing any the PNG had). */
-export function withPngText(png: Uint8Array, text: Record<string, string>): Uint8Array {
-  const image = decodeRgbPng(png);
-  return encodeRgbPng(image.rgb, image.width, image.height, text);
 }

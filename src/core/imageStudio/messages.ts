@@ -1,6 +1,6 @@
 // The Image Studio's messages between the panel (webview) and the extension, and the validation of
 // everything the panel sends. Shared by both sides; pure.
-import { SCHEDULERS, type ResolvedImageParams, type SchedulerName } from '../../protocol';
+import { SCHEDULERS, type ResolvedImageParams, type RgbImage, type SchedulerName } from '../../protocol';
 import { MAX_SEED } from '../diffusion/noise';
 import { IMAGE_LIMITS as PIPELINE_LIMITS } from '../diffusion/params';
 import { integer, messages, number, object, oneOf, optional, string, type MessageOf, type Validation } from '../webview/messageSchema';
@@ -64,11 +64,8 @@ export type PanelMessage = MessageOf<typeof panelShapes>;
 export const validatePanelMessage: (value: unknown) => Validation<PanelMessage> = messages(panelShapes);
 
 /** One image of the session's gallery with what made it. */
-export interface GalleryImage {
+export interface GalleryImage extends RgbImage {
   id: string;
-  pngBase64: string;
-  width: number;
-  height: number;
   /** The parameters of this image (its own seed: image i of a batch uses seed + i). */
   params: ResolvedImageParams;
   device: string;
@@ -80,7 +77,7 @@ export type HostMessage =
   | { type: 'defaults'; request: Omit<ImageRequest, 'prompt' | 'negativePrompt' | 'seed'> }
   | { type: 'start'; request: ImageRequest }
   | { type: 'started'; jobId: string }
-  | { type: 'progress'; image: number; count: number; step: number; steps: number; previewDataUrl?: string }
+  | { type: 'progress'; image: number; count: number; step: number; steps: number; preview?: RgbImage }
   | { type: 'images'; images: GalleryImage[] }
   | { type: 'finished'; finishReason: 'done' | 'cancelled' | 'failed' }
   | { type: 'error'; message: string }

@@ -26,8 +26,8 @@ export const INITIAL_STATE_ID = 'genai-initial-state';
 
 /**
  * default-src 'none' blocks everything not listed. Images: the webview's own resources and data: URIs
- * (generated PNGs arrive as base64). Styles: extension files plus the nonce (no 'unsafe-inline').
- * Fonts: the codicon font from the extension.
+ * (@vscode-elements' textarea draws its resize grip with one; generated images go on canvases).
+ * Styles: extension files plus the nonce (no 'unsafe-inline'). Fonts: the codicon font from the extension.
  */
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   return [

@@ -1,5 +1,5 @@
 // Text to image on a loaded DiffusionModel: prompt embeddings, the denoising loop (classifier-free
-// guidance as one batch of two, LCM's guidance embedding), VAE decode and PNG encoding, with
+// guidance as one batch of two, LCM's guidance embedding) and VAE decode to RGB pixels, with
 // progress, previews and cancellation between steps.
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import * as ort from 'onnxruntime-node';
@@ -11,8 +11,8 @@ import { ImageParamsError, checkPromptLength, resolveImageParams } from '../../c
 import { decodedToRgb, unscaleLatents } from '../../core/diffusion/pixels';
 import { SchedulerConfigError, createScheduler } from '../../core/diffusion/schedulers';
 import { usesClassifierFreeGuidance } from '../../core/diffusion/variant';
-import { encodeRgbPng } from '../../core/image/png';
-import { EngineErrorCode, type EncodedImage, type GeneratedImage, type ImageParams, type ImageProgress, type ImageResult, type ResolvedImageParams } from '../../protocol';
+import { toRgbImage } from '../../core/image/rgbImage';
+import { EngineErrorCode, type RgbImage, type GeneratedImage, type ImageParams, type ImageProgress, type ImageResult, type ResolvedImageParams } from '../../protocol';
 import { EngineError } from '../errors';
 import { padIds } from './clipTokenizer';
 import type { Component, DiffusionModel } from './diffusionModel';
@@ -63,7 +63,7 @@ export async function generateImages(model: DiffusionModel, params: ImageParams,
     embeddings = await hooks.runPass(() => encodePrompts(model, runner, resolved, cfg));
     for (let image = 0; image < resolved.count; image++) {
       const seed = resolved.seed + image;
-      const onStep = (step: number, preview?: EncodedImage) => hooks.progress({ jobId: params.jobId, image, step, steps: resolved.steps, preview });
+      const onStep = (step: number, preview?: RgbImage) => hooks.progress({ jobId: params.jobId, image, step, steps: resolved.steps, preview });
       const latents = await denoise(model, runner, resolved, { embeddings, cfg, seed, hooks, stepMs, pacer }, onStep, params.previewEvery ?? 0);
       if (!latents) {
         cancelled = true;
@@ -135,7 +135,7 @@ async function denoise(
   runner: TimedRunner,
   params: ResolvedImageParams,
   context: DenoiseContext,
-  onStep: (step: number, preview?: EncodedImage) => void,
+  onStep: (step: number, preview?: RgbImage) => void,
   previewEvery: number,
 ): Promise<Float64Array | undefined> {
   const scheduler = createScheduler(params.scheduler, model.schedulerConfig, params.steps);
@@ -171,7 +171,7 @@ async function denoise(
       const last = step === scheduler.timesteps.length;
       const wantPreview = previewEvery > 0 && step % previewEvery === 0 && !last && previews.allows();
       if (!context.pacer.due(wantPreview)) return prevSample;
-      let preview: EncodedImage | undefined;
+      let preview: RgbImage | undefined;
       if (wantPreview) {
         const decodeStarted = performance.now();
         preview = await decodeImage(model, runner, denoised, params.width, params.height);
@@ -220,14 +220,13 @@ function repeat(values: Float32Array, times: number): Float32Array {
   return out;
 }
 
-/** Latents (scaled as the UNet sees them) decoded to a PNG. */
-export function decodeLatents(model: DiffusionModel, latents: Float64Array, width: number, height: number): Promise<EncodedImage> {
+/** Latents (scaled as the UNet sees them) decoded to an image. */
+export function decodeLatents(model: DiffusionModel, latents: Float64Array, width: number, height: number): Promise<RgbImage> {
   return decodeImage(model, new TimedRunner(), latents, width, height);
 }
 
-async function decodeImage(model: DiffusionModel, runner: TimedRunner, latents: Float64Array, width: number, height: number): Promise<EncodedImage> {
+async function decodeImage(model: DiffusionModel, runner: TimedRunner, latents: Float64Array, width: number, height: number): Promise<RgbImage> {
   const dims = [1, model.latentChannels, height / model.vaeFactor, width / model.vaeFactor];
   const decoded = await runner.run(model.vaeDecoder, { latent_sample: new ort.Tensor('float32', unscaleLatents(latents, model.scalingFactor), dims) });
-  const png = encodeRgbPng(decodedToRgb(decoded.data as Float32Array, width, height), width, height);
-  return { width, height, pngBase64: Buffer.from(png).toString('base64') };
+  return toRgbImage(decodedToRgb(decoded.data as Float32Array, width, height), width, height);
 }

@@ -2,7 +2,7 @@
 // and for uniform random pixels (the generator's starting point).
 import { GaussianNoise } from '../../core/diffusion/noise';
 import type { GanDemoParams, GanDemoResult, ScoredImage } from '../../protocol';
-import { SmallImageModelLoader, greyPng, rows, type SmallImageModel } from './smallImageModel';
+import { SmallImageModelLoader, greyImage, rows, type SmallImageModel } from './smallImageModel';
 import type { ShapeExample } from './vaeDemo';
 
 export const ganLoader = new SmallImageModelLoader('gan', ['generator', 'discriminator']);
@@ -20,7 +20,7 @@ export async function runGanDemo(model: SmallImageModel, params: GanDemoParams, 
     const batch = new Float32Array(images.length * pixels);
     images.forEach((image, i) => batch.set(image, i * pixels));
     const scores = await model.run('discriminator', batch, [images.length, 1, model.size, model.size]);
-    return images.map((image, i) => ({ image: greyPng(image, model.size), score: scores[i] }));
+    return images.map((image, i) => ({ image: greyImage(image, model.size), score: scores[i] }));
   };
   return { generated: await score(generated), real: await score(realImages), noise: await score(uniform) };
 }

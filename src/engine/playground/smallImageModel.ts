@@ -4,8 +4,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { greyToRgb } from '../../core/playground/demoMath';
-import { encodeRgbPng } from '../../core/image/png';
-import { EngineErrorCode, type EncodedImage } from '../../protocol';
+import { toRgbImage } from '../../core/image/rgbImage';
+import { EngineErrorCode, type RgbImage } from '../../protocol';
 import { createComponent, type Component } from '../diffusion/diffusionModel';
 import { EngineError, errorMessage } from '../errors';
 import type { LoadContext, LoadedModel, ModelLoader } from '../modelManager';
@@ -71,9 +71,9 @@ function readConfig(folder: string, ref: string): Record<string, unknown> {
   }
 }
 
-/** One greyscale image (values in [0, 1]) as a PNG. */
-export function greyPng(values: ArrayLike<number>, size: number): EncodedImage {
-  return { width: size, height: size, pngBase64: Buffer.from(encodeRgbPng(greyToRgb(values), size, size)).toString('base64') };
+/** One greyscale image (values in [0, 1]). */
+export function greyImage(values: ArrayLike<number>, size: number): RgbImage {
+  return toRgbImage(greyToRgb(values), size, size);
 }
 
 /** Splits a batch output into per-image arrays of `length` values. */

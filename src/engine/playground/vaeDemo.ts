@@ -7,7 +7,7 @@ import { GaussianNoise } from '../../core/diffusion/noise';
 import { lerp, meanSquaredError } from '../../core/playground/demoMath';
 import { EngineErrorCode, type VaeDemoParams, type VaeDemoResult } from '../../protocol';
 import { EngineError } from '../errors';
-import { SmallImageModelLoader, greyPng, rows, type SmallImageModel } from './smallImageModel';
+import { SmallImageModelLoader, greyImage, rows, type SmallImageModel } from './smallImageModel';
 
 export const vaeLoader = new SmallImageModelLoader('vae', ['encoder', 'decoder']);
 
@@ -43,9 +43,9 @@ export async function runVaeDemo(model: SmallImageModel, params: VaeDemoParams):
       const { means } = await encode(model, examples);
       const pixels = await decodePixels(model, means);
       return {
-        images: pixels.map((p) => greyPng(p, model.size)),
+        images: pixels.map((p) => greyImage(p, model.size)),
         latents: means,
-        examples: examples.map((e, i) => ({ name: e.name, image: greyPng(e.image, model.size), reconstructionError: meanSquaredError(e.image, pixels[i]) })),
+        examples: examples.map((e, i) => ({ name: e.name, image: greyImage(e.image, model.size), reconstructionError: meanSquaredError(e.image, pixels[i]) })),
       };
     }
   }
@@ -78,5 +78,5 @@ async function decodePixels(model: SmallImageModel, latents: number[][]): Promis
 
 async function decode(model: SmallImageModel, latents: number[][]): Promise<Omit<VaeDemoResult, 'ms'>> {
   const pixels = await decodePixels(model, latents);
-  return { images: pixels.map((p) => greyPng(p, model.size)), latents };
+  return { images: pixels.map((p) => greyImage(p, model.size)), latents };
 }

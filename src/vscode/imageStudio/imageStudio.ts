@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { EngineProcess } from '../../client/engineProcess';
-import { withPngText } from '../../core/image/png';
+import { rgbImagePng } from '../../core/image/rgbImage';
 import { imageDefaults, type ImageDefaults } from '../../core/imageStudio/imageDefaults';
 import { pngMetadata, validatePanelMessage, type GalleryImage, type HostMessage, type ImageRequest, type ImageStudioState, type PanelMessage } from '../../core/imageStudio/messages';
 import type { ImageProgress, ImageResult } from '../../protocol';
@@ -161,15 +161,15 @@ export class ImageStudio implements vscode.Disposable {
         count: request.count,
         step: progress.step,
         steps: progress.steps,
-        previewDataUrl: progress.preview && `data:image/png;base64,${progress.preview.pngBase64}`,
+        preview: progress.preview,
       });
     try {
       const result = await this.deps.engine().generateImage({ jobId, ...request, previewEvery: 1 }, onProgress, cancellation.token);
       const images = result.images.map((image, i) => ({
         id: `image-${this.gallery.size + i + 1}`,
-        pngBase64: image.pngBase64,
         width: image.width,
         height: image.height,
+        rgbBase64: image.rgbBase64,
         params: { ...result.params, seed: image.seed },
         device: result.device,
         totalMs: result.totalMs,
@@ -219,7 +219,7 @@ export class ImageStudio implements vscode.Disposable {
     });
     if (!target) return;
     try {
-      const png = withPngText(Buffer.from(image.pngBase64, 'base64'), pngMetadata(image.params));
+      const png = rgbImagePng(image, pngMetadata(image.params));
       await vscode.workspace.fs.writeFile(target, png);
       this.deps.log.info(`Image Studio: saved ${target.toString(true)}`);
       this.channel?.post({ type: 'notice', message: `Saved ${vscode.workspace.asRelativePath(target)}` });

@@ -41,7 +41,7 @@ export function imageStudioBody(size: string): string {
   <section class="live" aria-label="Current generation">
     <div id="status" class="muted" role="status" aria-live="polite">Ready.</div>
     <vscode-progress-bar id="progress" max="1" value="0"></vscode-progress-bar>
-    <img id="preview" class="pixelated" alt="Live preview of the denoising" hidden>
+    <canvas id="preview" class="pixelated" role="img" aria-label="Live preview of the denoising" hidden></canvas>
   </section>
   <section aria-label="Gallery">
     <h2>Gallery <span class="muted">(this session)</span></h2>

@@ -18,7 +18,7 @@ export function playgroundBody(): string {
     <p>Move z1 and z2: the decoder turns the point into an image.</p>
     <div class="row">
       <div class="controls">${range('z1', 'z1', -3, 3, 0.1, 0)}${range('z2', 'z2', -3, 3, 0.1, 0)}</div>
-      <img id="vaeImage" class="pixelated large" alt="The decoded latent point">
+      <canvas id="vaeImage" class="pixelated large" role="img" aria-label="The decoded latent point"></canvas>
     </div>
     <h3>Interpolate between two encoded examples</h3>
     <div class="row">
@@ -27,7 +27,7 @@ export function playgroundBody(): string {
         <vscode-label for="vaeTo">To</vscode-label><vscode-single-select id="vaeTo"></vscode-single-select>
         ${range('vaeT', 't', 0, 1, 0.05, 0.5)}
       </div>
-      <img id="vaeInterpolated" class="pixelated large" alt="The decoded interpolation">
+      <canvas id="vaeInterpolated" class="pixelated large" role="img" aria-label="The decoded interpolation"></canvas>
     </div>
     <h3>Sample from the prior N(0, I)</h3>
     <vscode-button id="vaeSample">Sample</vscode-button>
@@ -52,8 +52,8 @@ export function playgroundBody(): string {
       ${range('diffusionStep', 'Step', 0, 10, 1, 0)}
       <p id="diffusionLabel" aria-live="polite"></p>
       <div class="row">
-        <figure><img id="diffusionReverse" class="pixelated large" alt="Reverse process at this step"><figcaption>Reverse: denoising from noise</figcaption></figure>
-        <figure><img id="diffusionForward" class="pixelated large" alt="Forward process at this step"><figcaption>Forward: the result noised again</figcaption></figure>
+        <figure><canvas id="diffusionReverse" class="pixelated large" role="img" aria-label="Reverse process at this step"></canvas><figcaption>Reverse: denoising from noise</figcaption></figure>
+        <figure><canvas id="diffusionForward" class="pixelated large" role="img" aria-label="Forward process at this step"></canvas><figcaption>Forward: the result noised again</figcaption></figure>
       </div>
     </div>
   </section>

@@ -3,6 +3,7 @@
 import type { GalleryImage, HostMessage, ImageRequest, ImageStudioState, PanelMessage, SchedulerChoice } from '../../core/imageStudio/messages';
 import type { RejectedMessage } from '../../core/webview/messageSchema';
 import { byId, connectToHost } from '../shared/host';
+import { drawRgb, rgbCanvas } from '../shared/rgbCanvas';
 
 type Field = HTMLElement & { value: string; disabled: boolean };
 type Checkbox = HTMLElement & { checked: boolean };
@@ -19,7 +20,7 @@ const cancelButton = field('cancel');
 const status = byId('status');
 const errorBox = byId('error');
 const progress = byId<ProgressBar>('progress');
-const preview = byId<HTMLImageElement>('preview');
+const preview = byId<HTMLCanvasElement>('preview');
 const gallery = byId<HTMLUListElement>('gallery');
 /** A generate was posted and not yet started: a rejection of it must re-enable Generate. */
 let awaitingStart = false;
@@ -110,10 +111,7 @@ function addToGallery(image: GalleryImage): void {
   const item = document.createElement('li');
   item.className = 'card';
   item.dataset.id = image.id;
-  const img = document.createElement('img');
-  img.className = 'pixelated';
-  img.src = `data:image/png;base64,${image.pngBase64}`;
-  img.alt = image.params.prompt;
+  const picture = rgbCanvas(image, image.params.prompt);
   const caption = document.createElement('div');
   const title = document.createElement('strong');
   title.textContent = image.params.prompt;
@@ -137,7 +135,7 @@ function addToGallery(image: GalleryImage): void {
     button('Copy Prompt', 'copy', () => host.post({ type: 'copyPrompt', id: image.id })),
     button('Reuse', 'debug-restart', () => fillForm({ ...image.params, seed: image.params.seed, count: 1 })),
   );
-  item.append(img, caption, buttons);
+  item.append(picture, caption, buttons);
   gallery.prepend(item);
 }
 
@@ -162,8 +160,8 @@ host.onMessage((message) => {
       progress.max = message.steps * message.count;
       progress.value = done;
       status.textContent = `Step ${message.step}/${message.steps}${message.count > 1 ? ` · image ${message.image + 1}/${message.count}` : ''}`;
-      if (message.previewDataUrl) {
-        preview.src = message.previewDataUrl;
+      if (message.preview) {
+        drawRgb(preview, message.preview);
         preview.hidden = false;
       }
       break;
@@ -171,8 +169,7 @@ host.onMessage((message) => {
     case 'images':
       for (const image of message.images) addToGallery(image);
       if (message.images.length) {
-        const last = message.images[message.images.length - 1];
-        preview.src = `data:image/png;base64,${last.pngBase64}`;
+        drawRgb(preview, message.images[message.images.length - 1]);
         preview.hidden = false;
         // The seed is always shown, so a random result can be reproduced.
         seed.value = String(message.images[0].params.seed);

@@ -2,8 +2,9 @@
 // and runs on the engine; results and errors come back as typed messages.
 import type { HostMessage, PanelMessage, PlaygroundState } from '../../core/playground/playgroundMessages';
 import type { RejectedMessage } from '../../core/webview/messageSchema';
-import type { DemoName, EncodedImage, ScoredImage } from '../../protocol';
+import type { DemoName, RgbImage, ScoredImage } from '../../protocol';
 import { byId, connectToHost } from '../shared/host';
+import { drawRgb, rgbCanvas } from '../shared/rgbCanvas';
 
 type Field = HTMLElement & { value: string };
 const DEMOS: DemoName[] = ['vae', 'gan', 'diffusion', 'transformer'];
@@ -12,10 +13,6 @@ const status = byId('status');
 const errorBox = byId('error');
 const range = (id: string) => byId<HTMLInputElement>(id);
 let seed = 1;
-
-function dataUri(image: EncodedImage): string {
-  return `data:image/png;base64,${image.pngBase64}`;
-}
 
 function showError(message: string): void {
   errorBox.textContent = message;
@@ -83,18 +80,14 @@ for (const end of ['from', 'to'] as const) {
 }
 byId('vaeSample').addEventListener('click', () => send({ type: 'vaeSample', seed: seed++ }, 'Sampling the prior'));
 
-function fillImages(listId: string, images: { image: EncodedImage; caption: string }[]): void {
+function fillImages(listId: string, images: { image: RgbImage; caption: string }[]): void {
   const list = byId<HTMLUListElement>(listId);
   list.replaceChildren(
     ...images.map(({ image, caption }) => {
       const item = document.createElement('li');
-      const img = document.createElement('img');
-      img.className = 'pixelated';
-      img.src = dataUri(image);
-      img.alt = caption;
       const text = document.createElement('span');
       text.textContent = caption;
-      item.append(img, text);
+      item.append(rgbCanvas(image, caption), text);
       return item;
     }),
   );
@@ -116,8 +109,8 @@ function showDiffusionStep(): void {
   const i = Number(range('diffusionStep').value);
   const n = diffusion.timesteps.length;
   const done = i >= n;
-  byId<HTMLImageElement>('diffusionReverse').src = dataUri(done ? diffusion.image : diffusion.reverse[i]);
-  byId<HTMLImageElement>('diffusionForward').src = dataUri(done ? diffusion.image : diffusion.forward[i]);
+  drawRgb(byId<HTMLCanvasElement>('diffusionReverse'), done ? diffusion.image : diffusion.reverse[i]);
+  drawRgb(byId<HTMLCanvasElement>('diffusionForward'), done ? diffusion.image : diffusion.forward[i]);
   byId('diffusionLabel').textContent = done
     ? `Step ${n} of ${n}: the final image x0`
     : `Step ${i} of ${n}: t = ${diffusion.timesteps[i]}, signal sqrt(acp) = ${Math.sqrt(diffusion.alphasCumprod[i]).toFixed(3)}, noise sqrt(1 - acp) = ${Math.sqrt(1 - diffusion.alphasCumprod[i]).toFixed(3)}`;
@@ -181,10 +174,10 @@ host.onMessage((message) => {
     case 'vae': {
       const { result } = message;
       if (message.request === 'decode') {
-        byId<HTMLImageElement>('vaeImage').src = dataUri(result.images[0]);
+        drawRgb(byId<HTMLCanvasElement>('vaeImage'), result.images[0]);
         decode.done();
       } else if (message.request === 'interpolate') {
-        byId<HTMLImageElement>('vaeInterpolated').src = dataUri(result.images[0]);
+        drawRgb(byId<HTMLCanvasElement>('vaeInterpolated'), result.images[0]);
         interpolate.done();
       } else if (message.request === 'sample') {
         fillImages('vaeSamples', result.images.map((image, i) => ({ image, caption: `z = (${result.latents[i].map((v) => v.toFixed(2)).join(', ')})` })));

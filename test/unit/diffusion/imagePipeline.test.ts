@@ -4,8 +4,8 @@ import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc';
 import { EngineProcess } from '../../../src/client/engineProcess';
-import { decodeRgbPng } from '../../../src/core/image/png';
-import { EngineErrorCode, type ImageParams, type ImageProgress, type ImageResult } from '../../../src/protocol';
+import { rgbPixels } from '../../../src/core/image/rgbImage';
+import { EngineErrorCode, type ImageParams, type ImageProgress, type ImageResult, type RgbImage } from '../../../src/protocol';
 import { CODE_MODEL_DIR, DIST_ENGINE, REPO_ROOT, SHIPPED_MODELS, cleanTemps, settings, tempDir } from '../support/builders';
 
 const MODEL = 'genai-image-tiny';
@@ -34,8 +34,8 @@ function mostCommon(labels: string[]): string {
 }
 
 /** Background: the most common palette colour on the border; shape: the most common other colour. */
-function measureColours(pngBase64: string): { background: string; shape: string } {
-  const image = decodeRgbPng(Buffer.from(pngBase64, 'base64'));
+function measureColours(rgbImage: RgbImage): { background: string; shape: string } {
+  const image = { width: rgbImage.width, height: rgbImage.height, rgb: rgbPixels(rgbImage) };
   const labels: string[] = [];
   for (let p = 0; p < image.width * image.height; p++) labels.push(nearestColour(image.rgb[3 * p], image.rgb[3 * p + 1], image.rgb[3 * p + 2]));
   const border = labels.filter((_, p) => {
@@ -81,7 +81,7 @@ describe('image generation through the engine (shipped genai-image-tiny, real ON
     let shapes = 0;
     for (const [colour, background] of cases) {
       const result = await generate({ prompt: `large ${colour} circle on a ${background} background`, steps: 20, guidance: 4 });
-      const found = measureColours(result.images[0].pngBase64);
+      const found = measureColours(result.images[0]);
       measured.push(`${colour} on ${background}: measured ${found.shape} on ${found.background}`);
       if (found.background === background) backgrounds++;
       if (found.shape === colour) shapes++;
@@ -126,8 +126,9 @@ describe('image generation through the engine (shipped genai-image-tiny, real ON
     const previews = progress.filter((p) => p.preview).map((p) => p.step);
     assert.equal(previews[0], 4);
     assert.ok(previews.every((step) => step === 4 || step === 8), `previews at ${previews.join(', ')}`);
-    const preview = decodeRgbPng(Buffer.from(progress.find((p) => p.step === 4)!.preview!.pngBase64, 'base64'));
+    const preview = progress.find((p) => p.step === 4)!.preview!;
     assert.equal(preview.width, 32);
+    assert.equal(rgbPixels(preview).length, 32 * 32 * 3);
     assert.ok(result.sessionRunMs > 0 && result.sessionRunMs <= result.totalMs, `session.run ${result.sessionRunMs} of ${result.totalMs} ms`);
     assert.ok(result.msPerStep > 0);
   });
@@ -135,13 +136,13 @@ describe('image generation through the engine (shipped genai-image-tiny, real ON
   it('the same seed gives a byte-identical image, another seed another image; image i of a batch uses seed + i', async () => {
     const a = await generate({ seed: 42, steps: 10, scheduler: 'euler-ancestral' });
     const b = await generate({ seed: 42, steps: 10, scheduler: 'euler-ancestral' });
-    assert.equal(a.images[0].pngBase64, b.images[0].pngBase64);
+    assert.equal(a.images[0].rgbBase64, b.images[0].rgbBase64);
     const batch = await generate({ seed: 42, steps: 10, scheduler: 'euler-ancestral', count: 2 });
     assert.deepEqual(batch.images.map((i) => i.seed), [42, 43]);
-    assert.equal(batch.images[0].pngBase64, a.images[0].pngBase64);
+    assert.equal(batch.images[0].rgbBase64, a.images[0].rgbBase64);
     const other = await generate({ seed: 43, steps: 10, scheduler: 'euler-ancestral' });
-    assert.notEqual(other.images[0].pngBase64, a.images[0].pngBase64);
-    assert.equal(batch.images[1].pngBase64, other.images[0].pngBase64);
+    assert.notEqual(other.images[0].rgbBase64, a.images[0].rgbBase64);
+    assert.equal(batch.images[1].rgbBase64, other.images[0].rgbBase64);
     const random = await generate({ seed: undefined, steps: 2 });
     assert.ok(Number.isInteger(random.params.seed), 'a random seed is reported back');
   });
@@ -149,7 +150,7 @@ describe('image generation through the engine (shipped genai-image-tiny, real ON
   it('a negative prompt changes the image', async () => {
     const plain = await generate({ seed: 5, steps: 10 });
     const negative = await generate({ seed: 5, steps: 10, negativePrompt: 'red' });
-    assert.notEqual(plain.images[0].pngBase64, negative.images[0].pngBase64);
+    assert.notEqual(plain.images[0].rgbBase64, negative.images[0].rgbBase64);
   });
 
   it('a cancel stops the loop within one step', async () => {
@@ -244,7 +245,7 @@ describe('image generation through the engine (shipped genai-image-tiny, real ON
     assert.deepEqual([lcm.params.scheduler, lcm.params.steps], ['lcm', 4]);
     assert.equal(lcm.images.length, 1);
     const again = await generate({ model: join(FIXTURES, 'lcm-tiny'), seed: 3 });
-    assert.equal(again.images[0].pngBase64, lcm.images[0].pngBase64, 'LCM noise is seeded too');
+    assert.equal(again.images[0].rgbBase64, lcm.images[0].rgbBase64, 'LCM noise is seeded too');
   });
 
   it('leaves no Node warnings on the engine stderr (e.g. abort listeners piling up over a long generation)', () => {
@@ -256,7 +257,7 @@ describe('image generation through the engine (shipped genai-image-tiny, real ON
     for (const guidance of [0, 3]) {
       const int64 = await generate({ model: join(FIXTURES, 'turbo-tiny'), seed: 11, guidance });
       const int32 = await generate({ model: join(FIXTURES, 'turbo-tiny-int32'), seed: 11, guidance });
-      assert.equal(int32.images[0].pngBase64, int64.images[0].pngBase64, `guidance ${guidance}`);
+      assert.equal(int32.images[0].rgbBase64, int64.images[0].rgbBase64, `guidance ${guidance}`);
     }
   });
 });

@@ -4,8 +4,8 @@
 // prompt-lookup guesses, a prompt that changed mid-way), so equal greedy text checks that path.
 import assert from 'node:assert/strict';
 import { EngineProcess } from '../../../src/client/engineProcess';
-import { decodeRgbPng } from '../../../src/core/image/png';
 import { pixelDifference, withinTolerance } from '../../../src/core/image/pixelDifference';
+import { rgbPixels } from '../../../src/core/image/rgbImage';
 import { IMAGE_MODEL } from '../../../src/defaults';
 import type { GenerateParams, ImageParams } from '../../../src/protocol';
 import { CODE_MODEL, DIST_ENGINE, cleanTemps, settings } from '../support/builders';
@@ -70,8 +70,7 @@ describe('WebGPU on a software Vulkan driver, through the engine', function () {
     const request = (jobId: string): ImageParams => ({ jobId, model: IMAGE_MODEL, prompt: 'large red circle on a blue background', steps: 12, guidance: 4, scheduler: 'ddim', seed: 7, previewEvery: 0 });
     const [onGpu, onCpu] = [await gpu.generateImage(request('gpu')), await cpu.generateImage(request('cpu'))];
     assert.equal(onGpu.device, 'webgpu');
-    const pixels = (png: string) => decodeRgbPng(Buffer.from(png, 'base64')).rgb;
-    const difference = pixelDifference([pixels(onGpu.images[0].pngBase64)], [pixels(onCpu.images[0].pngBase64)]);
+    const difference = pixelDifference([rgbPixels(onGpu.images[0])], [rgbPixels(onCpu.images[0])]);
     assert.ok(withinTolerance(difference), `mean |diff| ${difference.meanAbs}, max ${difference.maxAbs}`);
   });
 });

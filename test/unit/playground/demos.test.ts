@@ -4,14 +4,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc';
 import { EngineProcess } from '../../../src/client/engineProcess';
-import { decodeRgbPng } from '../../../src/core/image/png';
-import { EngineErrorCode, type EncodedImage } from '../../../src/protocol';
+import { rgbPixels } from '../../../src/core/image/rgbImage';
+import { EngineErrorCode, type RgbImage } from '../../../src/protocol';
 import { DIST_ENGINE, SHIPPED_MODELS, cleanTemps, settings } from '../support/builders';
 
-/** The first channel of a greyscale PNG, in [0, 1]. */
-function grey(image: EncodedImage): number[] {
-  const { rgb, width, height } = decodeRgbPng(Buffer.from(image.pngBase64, 'base64'));
-  return Array.from({ length: width * height }, (_, p) => rgb[3 * p] / 255);
+/** The first channel of a greyscale image, in [0, 1]. */
+function grey(image: RgbImage): number[] {
+  const rgb = rgbPixels(image);
+  return Array.from({ length: image.width * image.height }, (_, p) => rgb[3 * p] / 255);
 }
 
 const mse = (a: number[], b: number[]) => a.reduce((sum, v, i) => sum + (v - b[i]) ** 2, 0) / a.length;
@@ -91,7 +91,7 @@ describe('Model Playground demos (real engine, shipped models)', function () {
     for (const score of [...generated, ...noise, ...real]) assert.ok(score >= 0 && score <= 1);
     assert.ok(mean(generated) - mean(noise) > 0.05, `means: generated ${mean(generated)}, noise ${mean(noise)}`);
     assert.ok(mean(real) > mean(generated), `the discriminator prefers real examples: ${mean(real)} vs ${mean(generated)}`);
-    const distinctImages = new Set(result.generated.map((s) => s.image.pngBase64));
+    const distinctImages = new Set(result.generated.map((s) => s.image.rgbBase64));
     assert.equal(distinctImages.size, 8);
   });
 

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { decodeRgbPng, encodeRgbPng, withPngText } from '../../../src/core/image/png';
+import { decodeRgbPng, encodeRgbPng } from '../../../src/core/image/png';
+import { rgbImagePng, rgbPixels, toRgbImage } from '../../../src/core/image/rgbImage';
 
 describe('PNG with text metadata', () => {
   const rgb = Uint8Array.from({ length: 4 * 3 * 3 }, (_, i) => (i * 37) % 256);
@@ -15,9 +16,15 @@ describe('PNG with text metadata', () => {
     assert.deepEqual(decoded.text, text);
   });
 
-  it('replaces the text of an existing PNG and keeps its pixels', () => {
-    const png = withPngText(encodeRgbPng(rgb, 4, 3, { old: 'x' }), { seed: '7' });
-    assert.deepEqual(decodeRgbPng(png), { width: 4, height: 3, rgb, text: { seed: '7' } });
+  it('writes an engine image (raw RGB in base64) as a PNG with its text', () => {
+    const image = toRgbImage(rgb, 4, 3);
+    assert.deepEqual(rgbPixels(image), rgb);
+    assert.deepEqual(decodeRgbPng(rgbImagePng(image, { seed: '7' })), { width: 4, height: 3, rgb, text: { seed: '7' } });
+  });
+
+  it('refuses an engine image whose pixels do not match its size', () => {
+    assert.throws(() => toRgbImage(rgb, 5, 3), /5x3 has 45 bytes; this one has 36/);
+    assert.throws(() => rgbImagePng({ width: 4, height: 4, rgbBase64: toRgbImage(rgb, 4, 3).rgbBase64 }), /4x4 has 48 bytes; this one has 36/);
   });
 
   it('refuses pixel data that does not match the size', () => {
