@@ -1,7 +1,8 @@
 // `npm run bench:completion [-- DIR...] [--model M] [--interval-ms 40] [--samples 400] [--max-keystrokes 600]`:
 // typing replayed through the source files under each DIR (default: this repository's src/core and
-// tools, real TypeScript and Python files of the length the model's context is made for; the test
-// workspace's files are a few hundred bytes) with a completion asked
+// tools as committed at a pinned revision, bench/corpus.ts: real TypeScript and Python files of the
+// length the model's context is made for, the same every run; the test workspace's files are a few
+// hundred bytes) with a completion asked
 // after every keystroke as the editor asks, through the engine; then, on the answered positions (an
 // even sample when there are more than --samples), the same prompts through a plain Transformers.js
 // pipeline and through raw ONNX Runtime forward passes in this process, each call after the same
@@ -16,15 +17,15 @@ import { loadTransformers } from '../src/engine/transformers';
 import type { CompleteResult } from '../src/protocol';
 import { ROOT, benchSettings } from './benchSettings';
 import { promptRebuilder, timePipeline, timeRawDecoding, type Pacing, type PromptRun } from './baselines';
+import { PINNED_CORPUS, filesAtRevision, filesOnDisk, type SourceFile } from './corpus';
 import { evenlySpaced, median, percentile, row } from './stats';
 import { replayTyping, typingSpans, type Answer, type ReplayResult } from './typingReplay';
 
 const MODELS_DIR = process.env.GENAI_BENCH_MODELS_DIR ?? join(ROOT, 'models');
-/** Relative to the repository root. */
-const DEFAULT_DIRS = ['src/core', 'tools'];
 const settings = benchSettings(MODELS_DIR);
 
 interface Options {
+  /** Folders on disk; none: the pinned corpus. */
   dirs: string[];
   model: string;
   intervalMs: number;
@@ -48,7 +49,7 @@ function parseOptions(): Options {
     return n;
   };
   return {
-    dirs: (positionals.length > 0 ? positionals : DEFAULT_DIRS.map((dir) => join(ROOT, dir))).map((dir) => resolve(dir)),
+    dirs: positionals.map((dir) => resolve(dir)),
     model: values.model,
     intervalMs: count('interval-ms', values['interval-ms']),
     samples: count('samples', values.samples),
@@ -142,11 +143,18 @@ function summaryLine(replay: ReplayResult, c: Comparison): string {
   return `completion p50_ms=${median(replay.suggestionMs).toFixed(1)} p95_ms=${percentile(replay.suggestionMs, 95).toFixed(1)} ratio_vs_pipeline=${ratioVsPipeline.toFixed(2)} ratio_vs_raw=${ratioVsRaw.toFixed(2)}`;
 }
 
+function corpus(dirs: readonly string[]): { files: SourceFile[]; label: string } {
+  if (dirs.length > 0) return { files: filesOnDisk(dirs), label: dirs.join(', ') };
+  const { revision, folders } = PINNED_CORPUS;
+  return { files: filesAtRevision(ROOT, revision, folders), label: `${folders.join(' and ')} at commit ${revision.slice(0, 7)}` };
+}
+
 async function main(): Promise<void> {
   const options = parseOptions();
   const folder = modelFolder(options.model);
-  const spans = typingSpans(options.dirs, options.maxKeystrokes);
-  if (spans.length === 0) throw new Error(`No .ts, .py, .go or .md file with a non-blank line under ${options.dirs.join(', ')}.`);
+  const { files: sources, label } = corpus(options.dirs);
+  const spans = typingSpans(sources, options.maxKeystrokes);
+  if (spans.length === 0) throw new Error(`No .ts, .py, .go or .md file with a non-blank line in ${label}.`);
 
   const engine = new EngineProcess({ enginePath: join(ROOT, 'dist', 'engine.js'), settings });
   engine.onLog((entry) => entry.level === 'error' && console.error(`[engine] ${entry.message}`));
@@ -162,7 +170,7 @@ async function main(): Promise<void> {
   const files = new Set(spans.map((s) => s.filePath)).size;
   console.log(
     [
-      `completion benchmark: model ${options.model} (${folder}, fp32, ${replay.answers[0]?.result.device}), ${files} files under ${options.dirs.join(', ')}, ${spans.length} lines retyped, one keystroke every ${options.intervalMs} ms, ${process.platform}-${process.arch}, Node ${process.version}`,
+      `completion benchmark: model ${options.model} (${folder}, fp32, ${replay.answers[0]?.result.device}), ${files} files of ${label}, ${spans.length} lines retyped, one keystroke every ${options.intervalMs} ms, ${process.platform}-${process.arch}, Node ${process.version}`,
       ...replayLines(replay),
       ...comparisonLines(comparison),
       summaryLine(replay, comparison),

@@ -3,13 +3,13 @@
 // cannot run here): the same text windows around the cursor, the same cache along the typed prefix,
 // one request per document in flight that the next keystroke cancels. No debounce: every keystroke
 // that misses the cache sends a request, the worst case for cancellation and KV-cache reuse.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { extname, join, relative } from 'node:path';
+import { extname } from 'node:path';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 import type { EngineProcess } from '../src/client/engineProcess';
 import { CompletionCache } from '../src/core/completion';
 import { COMPLETION_DEFAULTS } from '../src/defaults';
 import type { CompleteParams, CompleteResult } from '../src/protocol';
+import type { SourceFile } from './corpus';
 import { evenlySpaced } from './stats';
 
 /** Characters of the document sent on each side of the cursor, as the provider sends them. */
@@ -49,9 +49,9 @@ export interface ReplayResult {
   suggestionMs: number[];
 }
 
-/** The spans of every supported file under `dirs`, thinned out evenly to at most `maxKeystrokes` typed characters. */
-export function typingSpans(dirs: readonly string[], maxKeystrokes: number): Span[] {
-  const spans = dirs.flatMap((dir) => sourceFiles(dir).flatMap((file) => spansOf(relative(dir, file), readFileSync(file, 'utf8').replace(/\r\n/g, '\n'))));
+/** The spans of every file of a supported language, thinned out evenly to at most `maxKeystrokes` typed characters. */
+export function typingSpans(files: readonly SourceFile[], maxKeystrokes: number): Span[] {
+  const spans = files.filter((file) => extname(file.path) in LANGUAGES).flatMap((file) => spansOf(file.path, file.text.replace(/\r\n/g, '\n')));
   let kept = spans;
   for (let n = spans.length - 1; n > 0 && keystrokeCount(kept) > maxKeystrokes; n--) kept = evenlySpaced(spans, n);
   return kept;
@@ -59,18 +59,6 @@ export function typingSpans(dirs: readonly string[], maxKeystrokes: number): Spa
 
 function keystrokeCount(spans: readonly Span[]): number {
   return spans.reduce((sum, span) => sum + span.typed.length, 0);
-}
-
-/** Sorted, so that the same folder always gives the same spans. */
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      if (name.startsWith('.') || name === 'node_modules') return [];
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return sourceFiles(path);
-      return extname(name) in LANGUAGES ? [path] : [];
-    });
 }
 
 function spansOf(filePath: string, text: string): Span[] {
