@@ -41,10 +41,13 @@ export class KvBuffers {
     const tokens = rows.length / width;
     this.ensure(at + tokens, at);
     const buffer = this.buffer(name);
+    const { heads, headDim } = this;
+    // Element by element: a subarray per head and token made a few hundred objects per pass.
     for (let t = 0; t < tokens; t++) {
-      for (let h = 0; h < this.heads; h++) {
-        const from = t * width + h * this.headDim;
-        buffer.set(rows.subarray(from, from + this.headDim), (h * this.rows + at + t) * this.headDim);
+      for (let h = 0; h < heads; h++) {
+        const from = t * width + h * headDim;
+        const to = (h * this.rows + at + t) * headDim;
+        for (let d = 0; d < headDim; d++) buffer[to + d] = rows[from + d];
       }
     }
   }

@@ -18,6 +18,7 @@ export const APPEND_KV_FILE = 'model_append_kv.onnx';
 export class AppendKvDecoder implements Decoder {
   private held: number[] = [];
   private readonly kv: KvBuffers;
+  private readonly pastTensors = new Map<string, ort.Tensor>();
 
   static async load(file: string, executionProvider: ort.InferenceSession.ExecutionProviderConfig): Promise<AppendKvDecoder> {
     const session = await ort.InferenceSession.create(file, { executionProviders: [executionProvider] });
@@ -59,7 +60,7 @@ export class AppendKvDecoder implements Decoder {
 
   async feed(ids: readonly number[]): Promise<ort.Tensor> {
     const pastLength = this.held.length;
-    const { capacity, heads, headDim } = this.kv;
+    const { capacity } = this.kv;
     const n = ids.length;
     // 1 for the held rows, 0 for the rest of the capacity, 1 for each token fed now.
     const mask = new BigInt64Array(capacity + n);
@@ -69,12 +70,23 @@ export class AppendKvDecoder implements Decoder {
       attention_mask: new ort.Tensor('int64', mask, [1, capacity + n]),
       position_ids: positionsTensor(n, pastLength),
     };
-    for (const name of this.kv.names) feeds[`past_${name}`] = new ort.Tensor('float32', this.kv.buffer(name), [1, heads, capacity, headDim]);
+    for (const name of this.kv.names) feeds[`past_${name}`] = this.pastTensor(name);
     const outputs = await this.session.run(feeds);
     // Written only once the pass has succeeded, so a failed pass leaves the held tokens as they were.
     for (const name of this.kv.names) this.kv.write(name, pastLength, outputs[`new_${name}`].data as Float32Array);
     this.held.push(...ids);
     return outputs.logits as ort.Tensor;
+  }
+
+  /** The tensor over a buffer, made again only when growing replaced the buffer (passes write into it in place). */
+  private pastTensor(name: string): ort.Tensor {
+    const buffer = this.kv.buffer(name);
+    let tensor = this.pastTensors.get(name);
+    if (tensor?.data !== buffer) {
+      tensor = new ort.Tensor('float32', buffer, [1, this.kv.heads, this.kv.capacity, this.kv.headDim]);
+      this.pastTensors.set(name, tensor);
+    }
+    return tensor;
   }
 
   async keep(length: number): Promise<void> {

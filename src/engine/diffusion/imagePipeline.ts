@@ -9,7 +9,7 @@ import { GaussianNoise, randomSeed } from '../../core/diffusion/noise';
 import { PreviewBudget, ProgressPacer } from '../../core/diffusion/progressPacer';
 import { ImageParamsError, checkPromptLength, resolveImageParams } from '../../core/diffusion/params';
 import { decodedToRgb, unscaleLatents } from '../../core/diffusion/pixels';
-import { SchedulerConfigError, createScheduler } from '../../core/diffusion/schedulers';
+import { SchedulerConfigError, createScheduler, type Scheduler } from '../../core/diffusion/schedulers';
 import { usesClassifierFreeGuidance } from '../../core/diffusion/variant';
 import { toRgbImage } from '../../core/image/rgbImage';
 import { EngineErrorCode, type RgbImage, type GeneratedImage, type ImageParams, type ImageProgress, type ImageResult, type ResolvedImageParams } from '../../protocol';
@@ -50,7 +50,7 @@ export interface GenerationHooks {
 
 /** `count` images from one prompt (image i from seed + i); a cancel returns the images finished so far. */
 export async function generateImages(model: DiffusionModel, params: ImageParams, hooks: GenerationHooks): Promise<Omit<ImageResult, 'device'>> {
-  const resolved = resolve(model, params);
+  const { resolved, scheduler } = resolve(model, params);
   const runner = new TimedRunner();
   const cfg = usesClassifierFreeGuidance(model.variant, resolved.guidance);
   const stepMs: number[] = [];
@@ -64,7 +64,7 @@ export async function generateImages(model: DiffusionModel, params: ImageParams,
     for (let image = 0; image < resolved.count; image++) {
       const seed = resolved.seed + image;
       const onStep = (step: number, preview?: RgbImage) => hooks.progress({ jobId: params.jobId, image, step, steps: resolved.steps, preview });
-      const latents = await denoise(model, runner, resolved, { embeddings, cfg, seed, hooks, stepMs, pacer }, onStep, params.previewEvery ?? 0);
+      const latents = await denoise(model, runner, resolved, { scheduler, embeddings, cfg, seed, hooks, stepMs, pacer }, onStep, params.previewEvery ?? 0);
       if (!latents) {
         cancelled = true;
         break;
@@ -90,11 +90,11 @@ export async function generateImages(model: DiffusionModel, params: ImageParams,
   };
 }
 
-function resolve(model: DiffusionModel, params: ImageParams): ResolvedImageParams {
+/** The parameters and their scheduler, which holds no per-image state, so every image of the request uses it. */
+function resolve(model: DiffusionModel, params: ImageParams): { resolved: ResolvedImageParams; scheduler: Scheduler } {
   try {
     const resolved = resolveImageParams(params, model, randomSeed);
-    createScheduler(resolved.scheduler, model.schedulerConfig, resolved.steps);
-    return resolved;
+    return { resolved, scheduler: createScheduler(resolved.scheduler, model.schedulerConfig, resolved.steps) };
   } catch (error) {
     if (error instanceof ImageParamsError || error instanceof SchedulerConfigError) throw new EngineError(EngineErrorCode.BadRequest, error.message);
     throw error;
@@ -120,6 +120,7 @@ async function encodePrompts(model: DiffusionModel, runner: TimedRunner, params:
 }
 
 interface DenoiseContext {
+  scheduler: Scheduler;
   embeddings: ort.Tensor;
   cfg: boolean;
   seed: number;
@@ -138,7 +139,7 @@ async function denoise(
   onStep: (step: number, preview?: RgbImage) => void,
   previewEvery: number,
 ): Promise<Float64Array | undefined> {
-  const scheduler = createScheduler(params.scheduler, model.schedulerConfig, params.steps);
+  const { scheduler } = context;
   const noise = new GaussianNoise(context.seed);
   const shape = [model.latentChannels, params.height / model.vaeFactor, params.width / model.vaeFactor];
   const size = shape[0] * shape[1] * shape[2];
