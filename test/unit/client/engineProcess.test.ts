@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc';
-import { EngineProcess } from '../../../src/client/engineProcess';
+import { existsSync, readFileSync } from 'node:fs';
+import { EngineProcess, withHugePages } from '../../../src/client/engineProcess';
 import { EngineErrorCode, type ModelStatus } from '../../../src/protocol';
 import { CODE_MODEL, DIST_ENGINE, REPO_ROOT, cleanTemps, settings } from '../support/builders';
 import { isAlive, waitFor } from '../../support/processes';
@@ -32,6 +33,15 @@ describe('EngineProcess: the real engine in its own process', () => {
     const models = await engine.models();
     assert.ok(models.shipped.some((m) => m.name === CODE_MODEL));
     assert.equal(models.loaded[0]?.model, CODE_MODEL);
+  });
+
+  it('backs the loaded model with huge pages where the system offers them (Linux, glibc)', async function () {
+    const thp = '/sys/kernel/mm/transparent_hugepage/enabled';
+    if (process.platform !== 'linux' || !existsSync(thp) || /\[never\]/.test(readFileSync(thp, 'utf8'))) this.skip();
+    await engine.generate({ jobId: 'thp', model: CODE_MODEL, prompt: 'import os\n', maxTokens: 2 }, () => undefined);
+    const rollup = readFileSync(`/proc/${engine.pid}/smaps_rollup`, 'utf8');
+    const hugeKb = Number(/AnonHugePages:\s+(\d+) kB/.exec(rollup)?.[1]);
+    assert.ok(hugeKb >= 10 * 1024, `the engine holds ${hugeKb} kB in huge pages; the code model's weights alone are 10 MB`);
   });
 
   it('cancels a running generation inside the engine', async () => {
@@ -76,5 +86,15 @@ describe('EngineProcess: the real engine in its own process', () => {
     assert.ok(isAlive(enginePid));
     parent.kill('SIGKILL');
     assert.ok(await waitFor(() => !isAlive(enginePid), 10000), `engine ${enginePid} outlived its parent`);
+  });
+});
+
+describe('the engine process environment', () => {
+  it('asks glibc for huge pages, keeping the tunables and any hugetlb choice already set', () => {
+    assert.equal(withHugePages(undefined), 'glibc.malloc.hugetlb=1');
+    assert.equal(withHugePages(''), 'glibc.malloc.hugetlb=1');
+    assert.equal(withHugePages('glibc.malloc.arena_max=2'), 'glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1');
+    assert.equal(withHugePages('glibc.malloc.hugetlb=0'), 'glibc.malloc.hugetlb=0');
+    assert.equal(withHugePages('glibc.malloc.arena_max=2:glibc.malloc.hugetlb=2'), 'glibc.malloc.arena_max=2:glibc.malloc.hugetlb=2');
   });
 });
