@@ -32,7 +32,8 @@ function walk(dir: string): string[] {
 
 /** Every file under each folder as committed at `revision` in the repository at `root`, read with git. */
 export function filesAtRevision(root: string, revision: string, folders: readonly string[]): SourceFile[] {
-  const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', maxBuffer: 64 * 1048576 });
+  // git's own stderr is kept out of the output: a missing commit gets the message below instead.
+  const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', maxBuffer: 64 * 1048576, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     git('cat-file', '-e', `${revision}^{commit}`);
   } catch {
