@@ -79,6 +79,8 @@ export type HostMessage =
   | { type: 'started'; jobId: string }
   | { type: 'progress'; image: number; count: number; step: number; steps: number; preview?: RgbImage }
   | { type: 'images'; images: GalleryImage[] }
+  /** Images the gallery let go of to stay within its memory budget: the panel removes their cards. */
+  | { type: 'dropped'; ids: string[] }
   | { type: 'finished'; finishReason: 'done' | 'cancelled' | 'failed' }
   | { type: 'error'; message: string }
   | { type: 'notice'; message: string }

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { EngineProcess } from '../../client/engineProcess';
 import { rgbImagePng } from '../../core/image/rgbImage';
+import { Gallery } from '../../core/imageStudio/gallery';
 import { imageDefaults, type ImageDefaults } from '../../core/imageStudio/imageDefaults';
 import { pngMetadata, validatePanelMessage, type GalleryImage, type HostMessage, type ImageRequest, type ImageStudioState, type PanelMessage } from '../../core/imageStudio/messages';
 import type { ImageProgress, ImageResult } from '../../protocol';
@@ -36,7 +37,7 @@ export function imageSettings(): ImageDefaults {
 
 export class ImageStudio implements vscode.Disposable {
   private channel: WebviewChannel<PanelMessage, HostMessage> | undefined;
-  private readonly gallery = new Map<string, GalleryImage>();
+  private readonly gallery = new Gallery();
   private running: vscode.CancellationTokenSource | undefined;
   private readonly disposables: vscode.Disposable[];
 
@@ -81,7 +82,7 @@ export class ImageStudio implements vscode.Disposable {
       return this.channel;
     }
     const defaults = imageSettings();
-    const state: ImageStudioState = { defaults, gallery: [...this.gallery.values()] };
+    const state: ImageStudioState = { defaults, gallery: this.gallery.list() };
     const channel = new WebviewChannel<PanelMessage, HostMessage>({
       viewType: 'genaiStudio.imageStudio',
       title: 'Image Studio',
@@ -165,8 +166,8 @@ export class ImageStudio implements vscode.Disposable {
       });
     try {
       const result = await this.deps.engine().generateImage({ jobId, ...request, previewEvery: 1 }, onProgress, cancellation.token);
-      const images = result.images.map((image, i) => ({
-        id: `image-${this.gallery.size + i + 1}`,
+      const images = result.images.map((image) => ({
+        id: this.gallery.nextId(),
         width: image.width,
         height: image.height,
         rgbBase64: image.rgbBase64,
@@ -174,12 +175,16 @@ export class ImageStudio implements vscode.Disposable {
         device: result.device,
         totalMs: result.totalMs,
       }));
-      for (const image of images) this.gallery.set(image.id, image);
+      const dropped = this.gallery.add(images);
       this.deps.log.info(
         `Image Studio: ${images.length} image(s) of "${result.params.prompt}" (seed ${result.params.seed}, ${result.params.steps} ${result.params.scheduler} steps, ` +
           `${result.params.width}x${result.params.height}) on ${result.device} in ${Math.round(result.totalMs)} ms (${result.msPerStep.toFixed(1)} ms/step); ${result.finishReason}.`,
       );
       post({ type: 'images', images });
+      if (dropped.length) {
+        this.deps.log.info(`Image Studio: the gallery let go of its ${dropped.length} oldest image(s) to stay within its memory budget.`);
+        post({ type: 'dropped', ids: dropped });
+      }
       post({ type: 'finished', finishReason: result.finishReason });
       return { result, images };
     } catch (error) {

@@ -175,6 +175,9 @@ host.onMessage((message) => {
         seed.value = String(message.images[0].params.seed);
       }
       break;
+    case 'dropped':
+      for (const id of message.ids) gallery.querySelector(`li[data-id="${CSS.escape(id)}"]`)?.remove();
+      break;
     case 'finished':
       setBusy(false);
       // Progress is paced, so a fast generation may send its result without a message for the last step.
