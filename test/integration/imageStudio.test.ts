@@ -5,12 +5,11 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { rgbPixels } from '../../src/core/image/rgbImage';
 import type { ImageRun } from '../../src/vscode/imageStudio/imageStudio';
+import { webviewTabs, whenTabs } from './webviewTabs';
 
 const EXTENSION_ID = 'genai-studio.genai-studio';
 
-function imageStudioTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('genaiStudio.imageStudio'));
-}
+const imageStudioTabs = () => webviewTabs('genaiStudio.imageStudio');
 
 function succeeded(run: ImageRun | undefined): Extract<ImageRun, { result: unknown }> {
   assert.ok(run, 'the command returns its run');
@@ -30,6 +29,7 @@ describe('Image Studio', () => {
 
   it('Generate Image opens the panel and a generation completes', async () => {
     const run = succeeded(await vscode.commands.executeCommand<ImageRun>('genaiStudio.generateImage', { prompt: 'a red circle on a blue background', seed: 42 }));
+    await whenTabs(() => imageStudioTabs().length > 0);
     assert.equal(imageStudioTabs().length, 1, 'one Image Studio panel is open');
     assert.equal(run.result.finishReason, 'done');
     assert.equal(run.result.params.seed, 42);
@@ -45,6 +45,7 @@ describe('Image Studio', () => {
   it('reuses the open panel, and the same seed gives the same image', async () => {
     const first = succeeded(await vscode.commands.executeCommand<ImageRun>('genaiStudio.generateImage', { prompt: 'a green square on a white background', seed: 7 }));
     const second = succeeded(await vscode.commands.executeCommand<ImageRun>('genaiStudio.generateImage', { prompt: 'a green square on a white background', seed: 7 }));
+    await whenTabs(() => imageStudioTabs().length > 0);
     assert.equal(imageStudioTabs().length, 1, 'still one Image Studio panel');
     assert.equal(second.images[0].rgbBase64, first.images[0].rgbBase64);
     assert.notEqual(second.images[0].id, first.images[0].id, 'each image gets its own gallery entry');
@@ -73,6 +74,7 @@ describe('Image Studio', () => {
     await config.update('model', undefined, vscode.ConfigurationTarget.Global);
     const run = succeeded(await vscode.commands.executeCommand<ImageRun>('genaiStudio.generateImage', { prompt: 'a red circle', seed: 1 }));
     assert.equal(run.result.finishReason, 'done');
+    await whenTabs(() => imageStudioTabs().length > 0);
     assert.equal(imageStudioTabs().length, 1);
   });
 });

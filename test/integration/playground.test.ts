@@ -2,24 +2,11 @@
 // and an unknown demo name falls back to the VAE instead of failing.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { webviewTabs, whenTabs } from './webviewTabs';
 
 const EXTENSION_ID = 'genai-studio.genai-studio';
 
-function playgroundTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('genaiStudio.playground'));
-}
-
-/** Resolves once the tab model satisfies `condition` (it updates after the command returns). */
-async function whenTabs(condition: () => boolean): Promise<void> {
-  if (condition()) return;
-  await new Promise<void>((resolve) => {
-    const subscription = vscode.window.tabGroups.onDidChangeTabs(() => {
-      if (!condition()) return;
-      subscription.dispose();
-      resolve();
-    });
-  });
-}
+const playgroundTabs = () => webviewTabs('genaiStudio.playground');
 
 describe('Model Playground', () => {
   before(async () => {
