@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { closeEditorsReverting } from './editors';
+import { webviewTabs, whenTabs } from './webviewTabs';
 
 const EXTENSION_ID = 'genai-studio.genai-studio';
 
@@ -54,13 +55,9 @@ describe('walkthrough "Generative AI, step by step"', () => {
 
   it('"See How the Code Model Was Trained" previews the shipped model card', async () => {
     await vscode.commands.executeCommand('genaiStudio.walkthrough.showTraining');
-    const deadline = Date.now() + 15_000;
-    const previewTab = () =>
-      vscode.window.tabGroups.all
-        .flatMap((g) => g.tabs)
-        .find((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType));
-    while (!previewTab() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    const tab = previewTab();
+    const previews = () => webviewTabs('markdown.preview');
+    await whenTabs(() => previews().length > 0, 15_000);
+    const [tab] = previews();
     assert.ok(tab, 'a markdown preview opened');
     assert.match(tab.label, /MODEL_CARD/);
     await vscode.window.tabGroups.close(tab);
