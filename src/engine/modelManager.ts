@@ -9,6 +9,13 @@ import { deviceLabel, executionProvider } from './devices';
 import { errorMessage } from './errors';
 import { resolveModelSource, type ModelSource } from './modelSource';
 
+/**
+ * Work on a loaded model shows as busy only once it has lasted this long. A completion takes ~10 ms:
+ * a spinner for it would flicker and tell the user nothing, and its two status messages cost the
+ * request as much as a forward pass.
+ */
+export const BUSY_STATUS_DELAY_MS = 150;
+
 export interface LoadedModel {
   /** Estimated resident size of the model's sessions and weights. */
   readonly sizeMB: number;
@@ -80,15 +87,16 @@ export class ModelManager {
     entry.users++;
     try {
       const model = (await entry.pending) as T & DeviceChoice;
-      this.setStatus(entry, { state: 'busy' });
+      const busy = setTimeout(() => this.setStatus(entry, { state: 'busy' }), BUSY_STATUS_DELAY_MS);
       try {
         return await work(model);
       } finally {
+        clearTimeout(busy);
         entry.lastUsedMs = this.now();
       }
     } finally {
       entry.users--;
-      if (entry.users === 0 && entry.model) this.setStatus(entry, { state: 'ready' });
+      if (entry.users === 0 && entry.model && entry.status.state === 'busy') this.setStatus(entry, { state: 'ready' });
       await this.evict();
     }
   }

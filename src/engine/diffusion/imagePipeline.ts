@@ -1,7 +1,6 @@
 // Text to image on a loaded DiffusionModel: prompt embeddings, the denoising loop (classifier-free
 // guidance as one batch of two, LCM's guidance embedding) and VAE decode to RGB pixels, with
 // progress, previews and cancellation between steps.
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import * as ort from 'onnxruntime-node';
 import { CancelledError } from '../../core/jobScheduler';
 import { combineGuidance, guidanceEmbedding } from '../../core/diffusion/guidance';
@@ -13,6 +12,7 @@ import { SchedulerConfigError, createScheduler, type Scheduler } from '../../cor
 import { usesClassifierFreeGuidance } from '../../core/diffusion/variant';
 import { toRgbImage } from '../../core/image/rgbImage';
 import { EngineErrorCode, type RgbImage, type GeneratedImage, type ImageParams, type ImageProgress, type ImageResult, type ResolvedImageParams } from '../../protocol';
+import { cancellableRunOptions } from '../cancellableRun';
 import { EngineError } from '../errors';
 import { padIds } from './clipTokenizer';
 import type { Component, DiffusionModel } from './diffusionModel';
@@ -27,17 +27,23 @@ const PREVIEW_SHARE = 0.25;
 /** Times every session.run, so the overhead of everything else can be measured. */
 class TimedRunner {
   sessionRunMs = 0;
+  private readonly options: ort.InferenceSession.RunOptions | undefined;
+
+  /** With a signal, a pass still waiting to start when it aborts is refused (CancelledError). */
+  constructor(signal?: AbortSignal) {
+    this.options = signal && cancellableRunOptions(signal, 'image');
+  }
 
   async run(component: Component, feeds: Feeds): Promise<ort.Tensor> {
     const started = performance.now();
-    const outputs = await component.session.run(feeds, [component.output]);
+    const outputs = await component.session.run(feeds, [component.output], this.options);
     this.sessionRunMs += performance.now() - started;
     return outputs[component.output];
   }
 }
 
 export interface GenerationHooks {
-  /** The request's cancellation: checked before every forward pass. */
+  /** The request's cancellation: a forward pass that has not started when it aborts does not run. */
   signal: AbortSignal;
   progress(progress: ImageProgress): void;
   /** Runs one forward pass with its bookkeeping; the engine queues each in its JobScheduler. */
@@ -51,7 +57,7 @@ export interface GenerationHooks {
 /** `count` images from one prompt (image i from seed + i); a cancel returns the images finished so far. */
 export async function generateImages(model: DiffusionModel, params: ImageParams, hooks: GenerationHooks): Promise<Omit<ImageResult, 'device'>> {
   const { resolved, scheduler } = resolve(model, params);
-  const runner = new TimedRunner();
+  const runner = new TimedRunner(hooks.signal);
   const cfg = usesClassifierFreeGuidance(model.variant, resolved.guidance);
   const stepMs: number[] = [];
   // One pacer for the request, so a batch of fast images still reports about 30 times a second.
@@ -72,7 +78,7 @@ export async function generateImages(model: DiffusionModel, params: ImageParams,
       images.push({ ...(await hooks.runPass(() => decodeImage(model, runner, latents, resolved.width, resolved.height))), seed });
     }
   } catch (error) {
-    // Cancelled while a pass waited in the scheduler's queue.
+    // Cancelled while a pass waited in the scheduler's queue or for its turn on the event loop.
     if (!(error instanceof CancelledError)) throw error;
     cancelled = true;
   } finally {
@@ -155,8 +161,6 @@ async function denoise(
   }
   const previews = new PreviewBudget(PREVIEW_SHARE);
   for (let i = 0; i < scheduler.timesteps.length; i++) {
-    // Let a cancel request (and other messages) in between steps.
-    await yieldToEventLoop();
     if (context.hooks.signal.aborted) return undefined;
     context.hooks.onLatents?.(i, latents);
     latents = await context.hooks.runPass(async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { CODE_MODEL, CODE_MODEL_DIR, cleanTemps, settings } from '../support/builders';
+import { BUSY_STATUS_DELAY_MS } from '../../../src/engine/modelManager';
 import { generate } from '../../../src/engine/textGenerator';
 import { disposeManagers, harness } from './harness';
 
@@ -17,6 +18,17 @@ describe('ModelManager with the shipped code model', () => {
     const ready = statuses.filter((s) => s.state === 'ready' && s.device === 'cpu');
     assert.ok(ready.length >= 1, 'a ready status on cpu is reported');
     assert.ok(statuses.some((s) => s.state === 'loading'), 'loading is reported first');
+  });
+
+  it('shows a request as busy only once it has lasted BUSY_STATUS_DELAY_MS, then ready again', async () => {
+    const { manager, loader, statuses } = harness(settings());
+    await manager.use(CODE_MODEL, loader, async (m) => m);
+    const states = () => statuses.splice(0).map((s) => s.state);
+    states();
+    await manager.use(CODE_MODEL, loader, (m) => generate(m, { prompt: 'function add(a, b) {', maxTokens: 4, temperature: 0, topK: 0, topP: 1, seed: 0, stop: [] }, new AbortController().signal, () => {}));
+    assert.deepEqual(states(), [], 'a short request sends no status: the spinner would only flicker');
+    await manager.use(CODE_MODEL, loader, () => new Promise((r) => setTimeout(r, BUSY_STATUS_DELAY_MS + 100)));
+    assert.deepEqual(states(), ['busy', 'ready']);
   });
 
   it('falls back to CPU when the requested device is unavailable, and says why', async () => {
