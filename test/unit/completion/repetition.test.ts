@@ -9,6 +9,9 @@ describe('loops within a line', () => {
     ['.5.5.5.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0', 8],
     ['   Qw.  Qw. Qw. Qw. Qw. Qw. Qw. Qw.', 7],
     ['oder poder poder poder poder pod', 0],
+    // Shown before the rule asked for 3 repeats over 20 characters instead of 4 over 24.
+    ['`s` and `s` and `s` and `s` and', 0],
+    ['ighlights, highlights, highlights, highlights,', 0],
   ];
   for (const [text, start] of loops) {
     it(`finds where ${JSON.stringify(text.slice(0, 24))} starts looping`, () => {
@@ -25,6 +28,11 @@ describe('loops within a line', () => {
     for (const text of ['[0, 0, 0, 0, 0, 0, 0]', '// ------------------------------------', '#'.repeat(40), ' '.repeat(40), 'const x = a + b;', 'abcabcabc', '']) {
       assert.equal(loopStart(text), undefined, JSON.stringify(text));
     }
+  });
+
+  it('leaves a short literal run alone at every point of its generation', () => {
+    const line = 'const zeros = [0, 0, 0, 0, 0, 0, 0];';
+    for (let end = 1; end <= line.length; end++) assert.equal(loopStart(line.slice(0, end)), undefined, JSON.stringify(line.slice(0, end)));
   });
 
   it('leaves repeated lines to the line checks, which keep the first copy', () => {
