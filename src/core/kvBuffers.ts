@@ -1,10 +1,13 @@
 // The keys/values of one token sequence, one buffer per name (a layer's keys, a layer's values),
 // each laid out [heads, capacity, headDim] as attention reads them. A decoder feeds the whole
-// buffers to every pass and the attention mask marks the held rows, so no pass copies the past;
+// buffers to every pass and an attention bias hides the rows not held, so no pass copies the past;
 // capacity grows in steps of ROW_STEP rows, because a pass reads every row it is given.
 
 /** Capacity grows to the next multiple of this many rows. */
 export const ROW_STEP = 64;
+
+/** A bias that takes a key out of the softmax (exp(-1e9) is 0 in float32). */
+const HIDDEN = -1e9;
 
 export class KvBuffers {
   private readonly buffers = new Map<string, Float32Array>();
@@ -31,25 +34,32 @@ export class KvBuffers {
   }
 
   /**
-   * Writes the rows of new tokens at row `at` of `name`: `rows` is [tokens, heads * headDim], each
-   * token's heads side by side (how a pass returns them). Rows before `at` are kept; the capacity
-   * grows first if needed.
+   * Writes the rows of new tokens at row `at` of `name`: `rows` is [heads, tokens, headDim], as a
+   * pass returns them. Rows before `at` are kept; the capacity grows first if needed.
    */
   write(name: string, at: number, rows: Float32Array): void {
-    const width = this.heads * this.headDim;
-    if (rows.length % width !== 0) throw new Error(`${rows.length} floats are not whole rows of ${width}`);
-    const tokens = rows.length / width;
+    const { heads, headDim } = this;
+    if (rows.length % (heads * headDim) !== 0) throw new Error(`${rows.length} floats are not whole rows of ${heads} heads x ${headDim}`);
+    const tokens = rows.length / (heads * headDim);
     this.ensure(at + tokens, at);
     const buffer = this.buffer(name);
-    const { heads, headDim } = this;
-    // Element by element: a subarray per head and token made a few hundred objects per pass.
+    const block = tokens * headDim;
+    for (let h = 0; h < heads; h++) buffer.set(rows.subarray(h * block, (h + 1) * block), (h * this.rows + at) * headDim);
+  }
+
+  /**
+   * The additive attention bias of a pass over `tokens` new tokens after `held` rows, [tokens,
+   * capacity + tokens]: 0 where a new token may look (the held rows, and the new tokens up to
+   * itself), -1e9 elsewhere (capacity not held, later new tokens).
+   */
+  attentionBias(held: number, tokens: number): Float32Array {
+    const width = this.rows + tokens;
+    const bias = new Float32Array(tokens * width).fill(HIDDEN);
     for (let t = 0; t < tokens; t++) {
-      for (let h = 0; h < heads; h++) {
-        const from = t * width + h * headDim;
-        const to = (h * this.rows + at + t) * headDim;
-        for (let d = 0; d < headDim; d++) buffer[to + d] = rows[from + d];
-      }
+      bias.fill(0, t * width, t * width + held);
+      bias.fill(0, t * width + this.rows, t * width + this.rows + t + 1);
     }
+    return bias;
   }
 
   /** Room for `needed` rows per head, keeping the first `keep` of each head. */

@@ -1,7 +1,7 @@
 // The decoder for graphs made by tools/code-model/append_kv.py (onnx/model_append_kv.onnx next to
 // a model's onnx/model.onnx): the past keys/values go in as the buffers this module owns, whole, with
-// the attention mask marking the held rows, and a pass returns only the rows of the tokens it was
-// fed, which are written into the buffers here. With the usual interface every pass returns the
+// an attention bias hiding the rows not held, and a pass returns only the rows of the tokens it was
+// fed, which are copied into the buffers here. With the usual interface every pass returns the
 // whole cache, which ONNX Runtime for Node copies into new JavaScript buffers for the garbage
 // collector to free: for a small model with a few hundred tokens of context, most of what a pass
 // costs. CPU only: on a GPU the usual interface keeps the cache in GPU memory instead.
@@ -39,10 +39,11 @@ export class AppendKvDecoder implements Decoder {
     const [heads, headDim] = [...layouts][0]?.split('x').map(Number) ?? [];
     const outputs = new Set(session.outputNames);
     const names = past.map((meta) => meta.name.slice('past_'.length));
-    if (past.length === 0 || layouts.size !== 1 || !(heads > 0 && headDim > 0) || !outputs.has('logits') || names.some((name) => !outputs.has(`new_${name}`))) {
+    const wellFormed = past.length > 0 && layouts.size === 1 && heads > 0 && headDim > 0 && session.inputNames.includes('attention_bias');
+    if (!wellFormed || !outputs.has('logits') || names.some((name) => !outputs.has(`new_${name}`))) {
       throw new EngineError(
         EngineErrorCode.ModelInvalid,
-        `${file} is not an append-KV graph (past_*: [batch, heads, capacity, head_dim] in, logits and new_* out). Delete it, or rewrite it with tools/code-model/append_kv.py.`,
+        `${file} is not an append-KV graph of this version (attention_bias and past_*: [1, heads, capacity, head_dim] in, logits and new_*: [1, heads, tokens, head_dim] out). Delete it, or rewrite it with tools/code-model/append_kv.py.`,
       );
     }
     this.kv = new KvBuffers(names, heads, headDim);
@@ -60,15 +61,11 @@ export class AppendKvDecoder implements Decoder {
 
   async feed(ids: readonly number[]): Promise<ort.Tensor> {
     const pastLength = this.held.length;
-    const { capacity } = this.kv;
     const n = ids.length;
-    // 1 for the held rows, 0 for the rest of the capacity, 1 for each token fed now.
-    const mask = new BigInt64Array(capacity + n);
-    mask.fill(1n, 0, pastLength).fill(1n, capacity);
     const feeds: Record<string, ort.Tensor> = {
       input_ids: idsTensor(ids),
-      attention_mask: new ort.Tensor('int64', mask, [1, capacity + n]),
       position_ids: positionsTensor(n, pastLength),
+      attention_bias: new ort.Tensor('float32', this.kv.attentionBias(pastLength, n), [1, 1, n, this.kv.capacity + n]),
     };
     for (const name of this.kv.names) feeds[`past_${name}`] = this.pastTensor(name);
     const outputs = await this.session.run(feeds);

@@ -4,12 +4,16 @@ logits, in a graph made for the engine's decoder on the CPU (src/engine/appendKv
 model.onnx has the Transformers.js interface: every pass takes the whole past keys/values and returns
 them again with the new positions appended, so ONNX Runtime for Node copies the whole cache into new
 JavaScript buffers on every pass (and the garbage collector frees them). This graph takes the past
-keys/values as the caller's whole buffers, `[batch, heads, past_capacity, head_dim]`, of which only
-the rows the attention mask marks are used (`attention_mask` is `[batch, past_capacity +
-sequence_length]`: 1 for held rows, 0 for unused capacity, then 1 for each new token), and returns
-only the new tokens' rows `[batch, sequence_length, width]`, which the caller writes into its
-buffers. Nothing in the pass copies the past: attention reads it where it is, the new tokens'
-scores are computed apart and joined to the past's. Standard opset-17 operators only.
+keys/values as the caller's whole buffers, `[1, heads, past_capacity, head_dim]`, and an additive
+`attention_bias` `[1, 1, sequence_length, past_capacity + sequence_length]` from the caller (0
+where a new token may attend: the held rows and the new tokens up to itself; -1e9 elsewhere, such as
+unused capacity), and returns only the new tokens' keys/values, `[1, heads, sequence_length,
+head_dim]` as the buffers lay them out, which the caller copies in. Nothing in the pass copies the
+past: attention reads it where it is, the new tokens' scores are computed apart and joined to the
+past's. The graph is kept small because a pass of this model costs more in ONNX Runtime's per-node
+work than in arithmetic: the caller builds the bias, the attention scale is folded into the query
+weights, and batch-of-one activations are matrices so that each MatMul fuses with its bias.
+Standard opset-17 operators only.
 
 Usage: append_kv.py MODEL_DIR"""
 import json
@@ -46,26 +50,18 @@ def build(model_onnx, config):
         nodes.append(helper.make_node(kind, inputs, outputs, **attrs))
         return outputs[0] if len(outputs) == 1 else outputs
 
-    x = op('Add', [op('Gather', [const('wte', named['gpt.wte.weight']), 'input_ids'], ['tok']),
-                   op('Gather', [const('wpe', named['gpt.wpe.weight']), 'position_ids'], ['pos'])], ['x0'])
-    # Additive attention bias [batch, 1, S, T] over the T = capacity + S keys: -1e9 for a new token's
-    # later tokens and for unused capacity rows (the mask's zeros).
-    const('i0', 0, np.int64), const('i1', 1, np.int64), const('axis0', [0], np.int64), const('axis1', [1], np.int64)
-    const('neg', -1e9), const('zero', 0.0), const('one', 1.0)
-    s = op('Gather', [op('Shape', ['input_ids'], ['ids_shape']), 'i1'], ['S'], axis=0)
-    t = op('Gather', [op('Shape', ['attention_mask'], ['mask_shape']), 'i1'], ['T'], axis=0)
-    rows = op('Add', [op('Range', ['i0', s, 'i1'], ['query_index']), op('Sub', [t, s], ['past_length'])], ['query_position'])
-    later = op('Less', [op('Unsqueeze', [rows, 'axis1'], ['query_column']), op('Unsqueeze', [op('Range', ['i0', t, 'i1'], ['key_position']), 'axis0'], ['key_row'])], ['later'])
-    causal = op('Unsqueeze', [op('Where', [later, 'neg', 'zero'], ['causal']), 'axis0'], ['causal_3d'])
-    padding = op('Unsqueeze', [op('Mul', [op('Sub', ['one', op('Cast', ['attention_mask'], ['mask_float'], to=TensorProto.FLOAT)], ['masked']), 'neg'], ['padding']), 'axis1'], ['padding_3d'])
-    bias = op('Unsqueeze', [op('Add', [causal, padding], ['bias_3d']), 'axis1'], ['bias'])
-    capacity = op('Unsqueeze', [op('Gather', [op('Shape', ['past_keys.0'], ['past_shape']), const('i2', 2, np.int64)], ['capacity_scalar'], axis=0), 'axis0'], ['capacity'])
+    # A batch of one: activations are [S, width] matrices, so each MatMul and its bias fuse into a Gemm.
+    const('rows', [-1, width], np.int64), const('by_head', [0, 3, heads, head_dim], np.int64)
+    x = op('Reshape', [op('Add', [op('Gather', [const('wte', named['gpt.wte.weight']), 'input_ids'], ['tok']),
+                                  op('Gather', [const('wpe', named['gpt.wpe.weight']), 'position_ids'], ['pos'])], ['x0_3d']), 'rows'], ['x0'])
+    capacity = op('Shape', ['past_keys.0'], ['capacity'], start=2, end=3)
     const('start', [0], np.int64), const('end', [np.iinfo(np.int64).max], np.int64), const('last_axis', [-1], np.int64)
-    const('split', [width] * 3, np.int64), const('by_head', [0, 0, heads, head_dim], np.int64), const('joined', [0, 0, width], np.int64)
-    const('scale', 1.0 / np.sqrt(head_dim)), const('sqrt2', np.sqrt(2.0)), const('half', 0.5)
+    const('sqrt2', np.sqrt(2.0)), const('half', 0.5), const('one', 1.0)
+    # The attention scale 1/sqrt(head_dim), folded into the queries' weights and bias.
+    query_scale = np.concatenate([np.full(width, 1.0 / np.sqrt(head_dim)), np.ones(2 * width)]).astype(np.float32)
 
-    def linear(name, h, weight, bias_name):
-        return op('Add', [op('MatMul', [h, const(f'{name}.weight', weight)], [f'{name}.matmul']), const(f'{name}.bias', named[bias_name])], [name])
+    def linear(name, h, weight, bias, scale=1.0):
+        return op('Add', [op('MatMul', [h, const(f'{name}.weight', weight * scale)], [f'{name}.matmul']), const(f'{name}.bias', bias * scale)], [name])
 
     def norm(name, h, prefix):
         return op('LayerNormalization', [h, const(f'{name}.weight', named[f'{prefix}.weight']), const(f'{name}.bias', named[f'{prefix}.bias'])], [name], axis=-1, epsilon=1e-5)
@@ -73,37 +69,37 @@ def build(model_onnx, config):
     for layer in range(layers):
         p = f'gpt.blocks.{layer}.'
         w_qkv, w_proj, w_fc, w_out = matmuls[4 * layer: 4 * layer + 4]
-        qkv = linear(f'l{layer}.qkv', norm(f'l{layer}.ln1', x, p + 'ln1'), w_qkv, p + 'qkv.bias')
-        q, k, v = op('Split', [qkv, 'split'], [f'l{layer}.q', f'new_keys.{layer}', f'new_values.{layer}'], axis=2)
-        qh = op('Transpose', [op('Reshape', [q, 'by_head'], [f'l{layer}.q4'])], [f'l{layer}.qh'], perm=[0, 2, 1, 3])
-        new_k = op('Transpose', [op('Reshape', [k, 'by_head'], [f'l{layer}.k4'])], [f'l{layer}.new_kt'], perm=[0, 2, 3, 1])
-        new_v = op('Transpose', [op('Reshape', [v, 'by_head'], [f'l{layer}.v4'])], [f'l{layer}.new_vh'], perm=[0, 2, 1, 3])
-        # ONNX Runtime fuses this transpose into the MatMul (FusedMatMul with transB): no copy.
-        past_k = op('Transpose', [f'past_keys.{layer}'], [f'l{layer}.past_kt'], perm=[0, 1, 3, 2])
-        joined = op('Concat', [op('MatMul', [qh, past_k], [f'l{layer}.past_scores']), op('MatMul', [qh, new_k], [f'l{layer}.new_scores'])], [f'l{layer}.qk'], axis=-1)
-        scores = op('Add', [op('Mul', [joined, 'scale'], [f'l{layer}.scaled']), bias], [f'l{layer}.scores'])
-        weights = op('Softmax', [scores], [f'l{layer}.weights'], axis=-1)
+        qkv = linear(f'l{layer}.qkv', norm(f'l{layer}.ln1', x, p + 'ln1'), w_qkv, named[p + 'qkv.bias'], query_scale)
+        # [S, 3 * width] -> [3, heads, S, head_dim]: the queries, and the new keys/values laid out as the caller's buffers.
+        by_head = op('Transpose', [op('Reshape', [qkv, 'by_head'], [f'l{layer}.qkv4'])], [f'l{layer}.qkv_heads'], perm=[1, 2, 0, 3])
+        q, new_k, new_v = op('Split', [by_head], [f'l{layer}.q', f'new_keys.{layer}', f'new_values.{layer}'], axis=0)
+        # ONNX Runtime fuses these transposes into the MatMuls (FusedMatMul with transB): no copy.
+        past_kt = op('Transpose', [f'past_keys.{layer}'], [f'l{layer}.past_kt'], perm=[0, 1, 3, 2])
+        new_kt = op('Transpose', [new_k], [f'l{layer}.new_kt'], perm=[0, 1, 3, 2])
+        joined = op('Concat', [op('MatMul', [q, past_kt], [f'l{layer}.past_scores']), op('MatMul', [q, new_kt], [f'l{layer}.new_scores'])], [f'l{layer}.qk'], axis=-1)
+        weights = op('Softmax', [op('Add', [joined, 'attention_bias'], [f'l{layer}.scores'])], [f'l{layer}.weights'], axis=-1)
         past_w = op('Slice', [weights, 'start', capacity, 'last_axis'], [f'l{layer}.past_weights'])
         new_w = op('Slice', [weights, capacity, 'end', 'last_axis'], [f'l{layer}.new_weights'])
         heads_out = op('Add', [op('MatMul', [past_w, f'past_values.{layer}'], [f'l{layer}.past_out']), op('MatMul', [new_w, new_v], [f'l{layer}.new_out'])], [f'l{layer}.heads'])
-        attended = op('Reshape', [op('Transpose', [heads_out], [f'l{layer}.heads_t'], perm=[0, 2, 1, 3]), 'joined'], [f'l{layer}.attended'])
-        x = op('Add', [x, linear(f'l{layer}.proj', attended, w_proj, p + 'proj.bias')], [f'l{layer}.x1'])
-        fc = linear(f'l{layer}.fc', norm(f'l{layer}.ln2', x, p + 'ln2'), w_fc, p + 'fc.bias')
-        # Exact (erf) GELU as torch's F.gelu; ONNX Runtime fuses it with the bias into BiasGelu.
+        attended = op('Reshape', [op('Transpose', [heads_out], [f'l{layer}.heads_t'], perm=[0, 2, 1, 3]), 'rows'], [f'l{layer}.attended'])
+        x = op('Add', [x, linear(f'l{layer}.proj', attended, w_proj, named[p + 'proj.bias'])], [f'l{layer}.x1'])
+        fc = linear(f'l{layer}.fc', norm(f'l{layer}.ln2', x, p + 'ln2'), w_fc, named[p + 'fc.bias'])
+        # Exact (erf) GELU as torch's F.gelu; ONNX Runtime fuses it into one Gelu node.
         erf = op('Add', [op('Erf', [op('Div', [fc, 'sqrt2'], [f'l{layer}.fc_scaled'])], [f'l{layer}.erf']), 'one'], [f'l{layer}.erf1'])
         gelu = op('Mul', [op('Mul', [fc, erf], [f'l{layer}.gelu2']), 'half'], [f'l{layer}.gelu'])
-        x = op('Add', [x, linear(f'l{layer}.out', gelu, w_out, p + 'out.bias')], [f'l{layer}.x2'])
-    op('MatMul', [norm('ln', x, 'gpt.ln'), const('lm_head', matmuls[-1])], ['logits'])
+        x = op('Add', [x, linear(f'l{layer}.out', gelu, w_out, named[p + 'out.bias'])], [f'l{layer}.x2'])
+    op('Unsqueeze', [op('MatMul', [norm('ln', x, 'gpt.ln'), const('lm_head', matmuls[-1])], ['logits_2d']), const('axis0', [0], np.int64)], ['logits'])
 
     tensor = helper.make_tensor_value_info
-    inputs = [tensor('input_ids', TensorProto.INT64, ['batch_size', 'sequence_length']),
-              tensor('attention_mask', TensorProto.INT64, ['batch_size', 'past_capacity_plus_sequence_length']),
-              tensor('position_ids', TensorProto.INT64, ['batch_size', 'sequence_length'])]
-    outputs = [tensor('logits', TensorProto.FLOAT, ['batch_size', 'sequence_length', vocab])]
+    # One sequence: the engine decodes a batch of one.
+    inputs = [tensor('input_ids', TensorProto.INT64, [1, 'sequence_length']),
+              tensor('position_ids', TensorProto.INT64, [1, 'sequence_length']),
+              tensor('attention_bias', TensorProto.FLOAT, [1, 1, 'sequence_length', 'past_capacity_plus_sequence_length'])]
+    outputs = [tensor('logits', TensorProto.FLOAT, [1, 'sequence_length', vocab])]
     for layer in range(layers):
         for kind in ('keys', 'values'):
-            inputs.append(tensor(f'past_{kind}.{layer}', TensorProto.FLOAT, ['batch_size', heads, 'past_capacity', head_dim]))
-            outputs.append(tensor(f'new_{kind}.{layer}', TensorProto.FLOAT, ['batch_size', 'sequence_length', width]))
+            inputs.append(tensor(f'past_{kind}.{layer}', TensorProto.FLOAT, [1, heads, 'past_capacity', head_dim]))
+            outputs.append(tensor(f'new_{kind}.{layer}', TensorProto.FLOAT, [1, heads, 'sequence_length', head_dim]))
     graph = helper.make_graph(nodes, 'genai-code-tiny-append-kv', inputs, outputs, list(inits.values()))
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 17)], producer_name='genai-studio tools/code-model/append_kv.py')
     model.ir_version = 8
