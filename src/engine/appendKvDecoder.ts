@@ -59,7 +59,7 @@ export class AppendKvDecoder implements Decoder {
     return kept;
   }
 
-  async feed(ids: readonly number[]): Promise<ort.Tensor> {
+  async feed(ids: readonly number[], runOptions?: ort.InferenceSession.RunOptions): Promise<ort.Tensor> {
     const pastLength = this.held.length;
     const n = ids.length;
     const feeds: Record<string, ort.Tensor> = {
@@ -68,7 +68,7 @@ export class AppendKvDecoder implements Decoder {
       attention_bias: new ort.Tensor('float32', this.kv.attentionBias(pastLength, n), [1, 1, n, this.kv.capacity + n]),
     };
     for (const name of this.kv.names) feeds[`past_${name}`] = this.pastTensor(name);
-    const outputs = await this.session.run(feeds);
+    const outputs = await this.session.run(feeds, runOptions);
     // Written only once the pass has succeeded, so a failed pass leaves the held tokens as they were.
     for (const name of this.kv.names) this.kv.write(name, pastLength, outputs[`new_${name}`].data as Float32Array);
     this.held.push(...ids);

@@ -17,9 +17,10 @@ export interface Decoder {
   resume(prompt: readonly number[]): Promise<number>;
   /**
    * One forward pass over `ids` after the held tokens, which then include them; returns the logits,
-   * `[1, ids.length, vocab]`. If the pass fails, `tokens` still names exactly what is held.
+   * `[1, ids.length, vocab]`. If the pass fails, `tokens` still names exactly what is held; a pass
+   * that `runOptions` refuse before it starts (engine/cancellableRun) leaves everything held.
    */
-  feed(ids: readonly number[]): Promise<ort.Tensor>;
+  feed(ids: readonly number[], runOptions?: ort.InferenceSession.RunOptions): Promise<ort.Tensor>;
   /** Drops the held tokens after the first `length`. */
   keep(length: number): Promise<void>;
   clear(): void;

@@ -4,6 +4,7 @@
 // outputs there), so this module also owns their lifetime: every tensor it replaces is freed, and
 // shortening GPU tensors happens on the GPU.
 import * as ort from 'onnxruntime-node';
+import { CancelledError } from '../core/jobScheduler';
 import { emptyPast, tokenFeeds } from './decoderFeeds';
 import { resumableLength, type Decoder } from './decoder';
 import type { DeviceKvSlicer } from './kvSlice';
@@ -31,15 +32,21 @@ export class PresentKvDecoder implements Decoder {
     return kept;
   }
 
-  async feed(ids: readonly number[]): Promise<ort.Tensor> {
+  async feed(ids: readonly number[], runOptions?: ort.InferenceSession.RunOptions): Promise<ort.Tensor> {
     // The pass consumes the held keys/values: nothing is held while it may be half-applied.
     const { held, past } = this.take();
     let outputs: ort.InferenceSession.OnnxValueMapType;
     try {
-      outputs = await this.session.run({ ...tokenFeeds(this.session, ids, held.length), ...(past ?? emptyPast(this.session)) });
-    } finally {
-      if (past) releasePast(past);
+      outputs = await this.session.run({ ...tokenFeeds(this.session, ids, held.length), ...(past ?? emptyPast(this.session)) }, runOptions);
+    } catch (error) {
+      // Refused before it started: the keys/values were not touched and are still good.
+      if (error instanceof CancelledError) {
+        this.held = held;
+        this.past = past;
+      } else if (past) releasePast(past);
+      throw error;
     }
+    if (past) releasePast(past);
     this.past = presentToPast(outputs);
     this.held = [...held, ...ids];
     return outputs.logits as ort.Tensor;

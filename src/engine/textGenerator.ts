@@ -2,10 +2,12 @@
 // decoding also feeds prompt-lookup guesses, several tokens per pass), streaming text, stopping on
 // EOS, stop strings, token limit, time budget or cancellation.
 import * as ort from 'onnxruntime-node';
+import { CancelledError } from '../core/jobScheduler';
 import { acceptDraft, draftTokens } from '../core/promptLookup';
 import { sampleToken, seededRandom, type SamplingOptions } from '../core/sampling';
 import { StopStringMatcher } from '../core/stopStrings';
 import { EngineErrorCode, type FinishReason, type GenerationStats } from '../protocol';
+import { cancellableRunOptions } from './cancellableRun';
 import type { CausalLM } from './causalLM';
 import { EngineError } from './errors';
 
@@ -56,10 +58,10 @@ export async function generate(
   let input = promptIds.slice(reused);
   const greedy = request.temperature <= 0;
   const textOf = (ids: number[]) => (ids.length === 0 ? '' : model.tokenizer.decode(ids, { skip_special_tokens: false }));
+  // A forward pass blocks this thread. A cancel that arrives meanwhile is read while the next pass
+  // waits for its turn on the event loop, and these options then refuse that pass.
+  const runOptions = cancellableRunOptions(signal, 'generate');
   while (generated.length < request.maxTokens) {
-    // A forward pass blocks this thread; between passes, let the event loop read the IPC channel
-    // so a cancellation that arrived meanwhile is seen before the next pass.
-    await yieldToEventLoop();
     if (signal.aborted) {
       finishReason = 'cancelled';
       break;
@@ -72,7 +74,15 @@ export async function generate(
     const draftRoom = Math.min(limit - fedLength - input.length, request.maxTokens - generated.length - 1);
     // Guesses are looked up in the prompt and every token chosen so far: what is fed plus what is about to be.
     const draft = greedy && draftRoom > 0 ? draftTokens([...decoder.tokens, ...input]).slice(0, draftRoom) : [];
-    const rows = logitRows(await decoder.feed([...input, ...draft]));
+    let logits: ort.Tensor;
+    try {
+      logits = await decoder.feed([...input, ...draft], runOptions);
+    } catch (error) {
+      if (!(error instanceof CancelledError)) throw error;
+      finishReason = 'cancelled';
+      break;
+    }
+    const rows = logitRows(logits);
     const first = rows.count - draft.length - 1;
     const { accepted, next } = acceptDraft(draft, (i) => sampleToken(rows.row(first + i), request, random));
     // Keys/values of rejected guesses go: the decoder holds exactly the tokens chosen so far.
@@ -127,10 +137,6 @@ export async function generate(
     firstTokenMs: Math.max(0, firstTokenMs),
     decodeMs: Math.max(0, lastTokenMs - Math.max(0, firstTokenMs)),
   };
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The logits of each fed position (batch of one). */

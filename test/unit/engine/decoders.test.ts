@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type * as ort from 'onnxruntime-node';
+import { CancelledError } from '../../../src/core/jobScheduler';
 import { APPEND_KV_FILE, AppendKvDecoder } from '../../../src/engine/appendKvDecoder';
+import { cancellableRunOptions } from '../../../src/engine/cancellableRun';
 import type { CausalLM } from '../../../src/engine/causalLM';
 import type { Decoder } from '../../../src/engine/decoder';
 import { EngineError } from '../../../src/engine/errors';
@@ -89,6 +91,19 @@ describe('decoders: append-KV graph against the Transformers.js graph', () => {
     const vocab = after.dims[2];
     const lastRow = (t: ort.Tensor) => (t.data as Float32Array).subarray(t.data.length - vocab);
     assert.ok(Math.max(...lastRow(after).map((v, i) => Math.abs(v - lastRow(reference)[i]))) < 1e-4);
+  });
+
+  it('a pass refused by cancelled run options leaves both decoders holding what they held', async () => {
+    for (const decoder of [append, present]) {
+      decoder.clear();
+      await decoder.feed(ids.slice(0, 10));
+      const abort = new AbortController();
+      const refused = decoder.feed(ids.slice(10, 12), cancellableRunOptions(abort.signal, 'test'));
+      abort.abort();
+      await assert.rejects(refused, CancelledError);
+      assert.deepEqual(decoder.tokens, ids.slice(0, 10));
+    }
+    assert.ok(maxDifference(await append.feed(ids.slice(10, 12)), await present.feed(ids.slice(10, 12))) < 1e-4, 'both go on from the kept keys/values');
   });
 
   it('refuses a graph that is not an append-KV graph, saying what to do', async () => {
