@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { planCompletion } from '../src/core/completion';
+import { fimTokensOf, planCompletion } from '../src/core/completion';
 import { COMPLETION_DEFAULTS } from '../src/defaults';
 import { maxPositions } from '../src/engine/causalLM';
 import type { TransformersLib } from '../src/engine/transformers';
@@ -22,12 +22,12 @@ export interface PromptRun {
 export async function promptRebuilder(lib: TransformersLib, folder: string): Promise<(params: CompleteParams) => { text: string; ids: number[] }> {
   const tokenizer = await lib.AutoTokenizer.from_pretrained(folder, { local_files_only: true });
   const encode = (text: string) => tokenizer.encode(text, { add_special_tokens: false });
-  const specialTokens = new Set(tokenizer.all_special_tokens);
+  const fimTokens = fimTokensOf(encode);
   const contextLength = maxPositions(JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as Record<string, unknown>);
   return (params) => {
     const { prompt } = planCompletion(
       { ...params, maxTokens: params.maxTokens ?? COMPLETION_DEFAULTS.maxTokens, promptTokens: params.promptTokens ?? COMPLETION_DEFAULTS.promptTokens },
-      { specialTokens, maxPositions: contextLength, countTokens: (text) => encode(text).length },
+      { fimTokens, maxPositions: contextLength, countTokens: (text) => encode(text).length },
     );
     return { text: prompt, ids: encode(prompt) };
   };

@@ -19,6 +19,8 @@ export interface EngineSettings {
   hubCacheDir: string;
   /** Base URL of the Hugging Face hub or a mirror of it. */
   hubEndpoint: string;
+  /** Sent only to `hubEndpoint`, for private and gated repositories; never echoed back by the engine. */
+  hubToken?: string;
   /** When true nothing touches the network; a model that is not cached is a clear error. */
   offline: boolean;
   device: DeviceSetting;
@@ -156,7 +158,7 @@ export interface CompleteParams {
   suffix: string;
   /** Other open or recently edited files: snippets similar to the cursor's code are drawn from them. */
   contextFiles?: ContextFileParam[];
-  /** `auto` detects the FIM format from the tokenizer's special tokens. */
+  /** `auto` detects the FIM format from the marker tokens the tokenizer knows. */
   fimFormat?: string;
   maxTokens?: number;
   /** Prompt budget in tokens (prefix, suffix and snippets together). */
@@ -502,6 +504,9 @@ export namespace Notifications {
 }
 
 /** Error codes carried by JSON-RPC error responses, so both sides can react to the kind of failure. */
+/** JSON-RPC's code for a request its caller cancelled (the LSP's RequestCancelled). */
+export const REQUEST_CANCELLED = -32800;
+
 export enum EngineErrorCode {
   /** The model reference names nothing that exists (folder, shipped name, hub id). */
   ModelNotFound = 1001,

@@ -34,7 +34,8 @@ Common options:
   --device auto|cpu|cuda|dml|coreml|webgpu   (default auto)
   --gpu-device N            which GPU cuda and dml use (default 0, the first)
   --offline                 never touch the network (also HF_HUB_OFFLINE=1)
-  --hub-endpoint URL        hub or mirror (also HF_ENDPOINT; default ${DEFAULTS.hubEndpoint})
+  --hub-endpoint URL        hub or mirror (also HF_ENDPOINT; default ${DEFAULTS.hubEndpoint});
+                            HF_TOKEN: access token for private and gated repositories
   --cache-dir DIR           hub download cache (default ~/.cache/genai-studio/hub)
   --verbose                 print the engine's log to stderr
 
@@ -99,6 +100,7 @@ function engineSettings(values: Values): EngineSettings {
     shippedModelsDir: process.env.GENAI_STUDIO_MODELS_DIR ?? join(packageRoot, 'models'),
     hubCacheDir: values['cache-dir'] ?? process.env.GENAI_STUDIO_CACHE ?? join(homedir(), '.cache', 'genai-studio', 'hub'),
     hubEndpoint: values['hub-endpoint'] ?? process.env.HF_ENDPOINT ?? DEFAULTS.hubEndpoint,
+    hubToken: process.env.HF_TOKEN || process.env.HF_ACCESS_TOKEN || undefined,
     offline: values.offline ?? process.env.HF_HUB_OFFLINE === '1',
     device,
     gpuDeviceId,

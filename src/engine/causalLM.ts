@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as ort from 'onnxruntime-node';
+import { fimTokensOf } from '../core/completion/fimFormats';
 import { memoizeLru } from '../core/memo';
 import { EngineErrorCode } from '../protocol';
 import { EngineError, errorMessage } from './errors';
@@ -21,8 +22,8 @@ export interface CausalLM extends LoadedModel {
   readonly config: ModelConfig;
   /** Token ids that end a generation. */
   readonly eosTokenIds: ReadonlySet<number>;
-  /** Added/special token strings: how FIM formats are detected. */
-  readonly specialTokens: ReadonlySet<string>;
+  /** The FIM marker tokens the tokenizer encodes as one token: how FIM formats are detected. */
+  readonly fimTokens: ReadonlySet<string>;
   /** Forward passes that keep the keys/values of the last prompt, resumed by the next generation. */
   readonly decoder: Decoder;
   /** Token count of a text (memoized: prompts re-count the same pieces on every keystroke). */
@@ -90,7 +91,7 @@ export class CausalLMLoader implements ModelLoader<CausalLM> {
       tokenizer: tokenizer as unknown as Tokenizer,
       config: { ...rawConfig, model_type: String(rawConfig.model_type), maxPositions: maxPositions(rawConfig) },
       eosTokenIds: eosIds(rawConfig, source, context),
-      specialTokens: new Set((tokenizer as unknown as { all_special_tokens: string[] }).all_special_tokens ?? []),
+      fimTokens: fimTokensOf((text) => (tokenizer as unknown as Tokenizer).encode(text, { add_special_tokens: false })),
       decoder,
       countTokens: memoizeLru((text) => (tokenizer as unknown as Tokenizer).encode(text, { add_special_tokens: false }).length, 512),
       sizeMB: weightsSizeMB(source, context, weightsFile) * (decoder instanceof AppendKvDecoder ? 2 : 1),

@@ -19,7 +19,7 @@ export async function completeCode(model: CausalLM, params: CompleteParams, sign
   if (!Number.isInteger(promptTokens) || promptTokens < 16) throw new EngineError(EngineErrorCode.BadRequest, `promptTokens must be a whole number of at least 16; got ${promptTokens}.`);
   const plan = planCompletion(
     { ...params, maxTokens, promptTokens },
-    { specialTokens: model.specialTokens, maxPositions: model.config.maxPositions, countTokens: model.countTokens },
+    { fimTokens: model.fimTokens, maxPositions: model.config.maxPositions, countTokens: model.countTokens },
   );
   const outcome = await generate(
     model,

@@ -1,6 +1,6 @@
 // Wires the engine's services to the JSON-RPC connection: the engine side of src/protocol.ts.
 import { join } from 'node:path';
-import { CancellationToken, ResponseError, type MessageConnection } from 'vscode-jsonrpc';
+import { CancellationToken, ResponseError, type ConnectionOptions, type MessageConnection, type RequestMessage } from 'vscode-jsonrpc';
 import { CancelledError, JobScheduler } from '../core/jobScheduler';
 import { checkDiffusionParams, checkGanParams, checkNextTokenParams, checkVaeParams } from '../core/playground/demoParams';
 import type { Validation } from '../core/webview/messageSchema';
@@ -8,6 +8,7 @@ import { DEFAULTS, IMAGE_MODEL } from '../defaults';
 import {
   EngineErrorCode,
   Notifications,
+  REQUEST_CANCELLED,
   Requests,
   type DeviceChoice,
   type EngineSettings,
@@ -37,6 +38,16 @@ import { ModelManager, type LoadedModel, type ModelLoader } from './modelManager
 import { isDiffusionFolder, listShippedModelNames, resolveModelSource } from './modelSource';
 import { generate } from './textGenerator';
 import { loadTransformers, onDownloadProgress } from './transformers';
+
+/**
+ * The engine's connection answers a request whose cancel arrives while it still waits in the message
+ * queue (typing supersedes requests faster than a real-size model passes) without dispatching it.
+ */
+export const ENGINE_CONNECTION_OPTIONS: ConnectionOptions = {
+  connectionStrategy: {
+    cancelUndispatched: (message) => ({ jsonrpc: '2.0', id: (message as RequestMessage).id, error: { code: REQUEST_CANCELLED, message: new CancelledError().message } }),
+  },
+};
 
 export class EngineServer {
   readonly models: ModelManager;
@@ -93,7 +104,7 @@ export class EngineServer {
         }),
         loaded: this.models.statuses(),
         devices: this.devices.describe(),
-        settings,
+        settings: { ...settings, hubToken: undefined },
       };
     });
     c.onRequest(Requests.checkDevices, () =>
@@ -206,14 +217,9 @@ export class EngineServer {
   }
 
   /** Runs `work` on the model through the scheduler; the request's cancellation aborts it. */
-  private async run<R>(ref: string, priority: JobPriority, token: CancellationToken, work: (model: CausalLM & DeviceChoice, signal: AbortSignal) => Promise<R>): Promise<R> {
-    const abort = new AbortController();
-    const subscription = token.onCancellationRequested(() => abort.abort());
-    try {
-      return await this.models.use(ref, this.causalLM, (model) => this.scheduler.schedule(priority, (signal) => work(model, signal), abort.signal));
-    } finally {
-      subscription.dispose();
-    }
+  private run<R>(ref: string, priority: JobPriority, token: CancellationToken, work: (model: CausalLM & DeviceChoice, signal: AbortSignal) => Promise<R>): Promise<R> {
+    const signal = abortSignal(token);
+    return this.models.use(ref, this.causalLM, (model) => this.scheduler.schedule(priority, (jobSignal) => work(model, jobSignal), signal));
   }
 
   /**
@@ -272,7 +278,10 @@ function checked<T>(validation: Validation<T>): T {
   return validation.value;
 }
 
-/** An AbortSignal that follows a request's cancellation, for work that does not go through `run`. */
+/**
+ * An AbortSignal that follows a request's cancellation. A request whose cancel arrived before it was
+ * dispatched gets a token that is already cancelled and whose event never fires, so check it first.
+ */
 function abortSignal(token: CancellationToken): AbortSignal {
   const abort = new AbortController();
   if (token.isCancellationRequested) abort.abort();
@@ -286,7 +295,7 @@ async function guard<T>(handler: () => Promise<T>): Promise<T> {
     return await handler();
   } catch (error) {
     if (error instanceof EngineError) throw new ResponseError(error.code, error.message);
-    if (error instanceof CancelledError) throw new ResponseError(-32800, error.message);
+    if (error instanceof CancelledError) throw new ResponseError(REQUEST_CANCELLED, error.message);
     throw new ResponseError(-32603, error instanceof Error ? error.message : String(error));
   }
 }

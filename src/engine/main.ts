@@ -2,7 +2,7 @@
 // Node IPC channel; when the parent goes away, the engine exits so no process is left behind.
 import { IPCMessageReader, IPCMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 import type { EngineSettings } from '../protocol';
-import { EngineServer } from './engineServer';
+import { ENGINE_CONNECTION_OPTIONS, EngineServer } from './engineServer';
 
 function main(): void {
   if (!process.send) {
@@ -14,7 +14,7 @@ function main(): void {
     process.stderr.write('GENAI_STUDIO_ENGINE_SETTINGS is not set.\n');
     process.exit(2);
   }
-  const connection = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
+  const connection = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process), undefined, ENGINE_CONNECTION_OPTIONS);
   const server = new EngineServer(connection, settings);
   const shutdown = (why: string) => {
     void server.models.dispose().finally(() => {

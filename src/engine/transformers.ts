@@ -4,6 +4,7 @@
 import { EngineErrorCode, type ExecutionDevice } from '../protocol';
 import { deviceLabel } from './devices';
 import { EngineError, errorMessage } from './errors';
+import { hubFetch, hubRefusal } from './hubAccess';
 import type { LoadContext } from './modelManager';
 import type { ModelSource } from './modelSource';
 
@@ -59,6 +60,7 @@ export async function loadFromSource<T>(lib: TransformersLib, source: ModelSourc
   lib.env.allowRemoteModels = !settings.offline;
   lib.env.remoteHost = settings.hubEndpoint.endsWith('/') ? settings.hubEndpoint : `${settings.hubEndpoint}/`;
   lib.env.cacheDir = settings.hubCacheDir;
+  lib.env.fetch = hubFetch(settings);
   const isHub = source.kind === 'hub';
   const progress_callback = (info: ProgressInfo) => {
     if (info.status === 'progress_total' && typeof info.progress === 'number') {
@@ -97,6 +99,8 @@ function explainLoadError(error: unknown, source: ModelSource, context: LoadCont
         `${source.ref} is not in the local model cache and offline mode is on (genaiStudio.offline), so it cannot be downloaded. Turn offline mode off once to download it, or use a local folder or a shipped model.`,
       );
     }
+    const refusal = hubRefusal((error as { status?: number }).status, source.ref, settings);
+    if (refusal) return refusal;
     if (/\b404\b|not found|Could not locate file/i.test(message)) {
       return new EngineError(
         EngineErrorCode.ModelNotFound,

@@ -12,6 +12,7 @@ import { WorkspaceAsk } from './generation/askCommands';
 import { registerTextCommands } from './generation/textCommands';
 import { ImageStudio } from './imageStudio/imageStudio';
 import { Playground } from './playground/playground';
+import { HubToken } from './hubToken';
 import { onEngineSettingsChanged, readEngineSettings } from './settings';
 import { StatusBar, type StatusSnapshot } from './statusBar';
 import { registerWalkthroughCommands } from './walkthrough/walkthroughCommands';
@@ -32,11 +33,13 @@ export class Container implements vscode.Disposable {
   readonly statusBar = new StatusBar();
   private readonly downloads = new DownloadNotifications();
   private readonly recentFiles = new RecentFiles();
+  private readonly hubToken: HubToken;
   readonly completion: CompletionProvider;
   private engineProcess: EngineProcess;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly context: vscode.ExtensionContext) {
+    this.hubToken = new HubToken(context.secrets);
     this.engineProcess = this.createEngine();
     this.completion = new CompletionProvider(() => this.engineProcess, this.statusBar, this.recentFiles, this.log);
     this.disposables.push(
@@ -53,10 +56,9 @@ export class Container implements vscode.Disposable {
       ...registerWalkthroughCommands(context.extensionUri),
       // Indexes persist per workspace (global storage when no folder is open).
       new WorkspaceAsk({ engine: () => this.engineProcess, log: this.log, storageDir: vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'retrieval').fsPath }),
-      onEngineSettingsChanged(() => {
-        this.log.info('Settings changed; applying them to the engine.');
-        this.engineProcess.configure(readEngineSettings(this.context)).catch((error: Error) => this.log.error(`Could not apply settings: ${error.message}`));
-      }),
+      this.hubToken,
+      onEngineSettingsChanged(() => this.applySettings('Settings changed')),
+      this.hubToken.onDidChange(() => this.applySettings('The hub access token changed')),
     );
   }
 
@@ -67,6 +69,15 @@ export class Container implements vscode.Disposable {
   api(activationMs: number): GenAIStudioApi {
     return {
       activationMs, enginePid: () => this.engineProcess.pid, status: () => this.statusBar.snapshot(), completionStats: () => this.completion.stats.snapshot(), completion: this.completion };
+  }
+
+  private applySettings(why: string): void {
+    this.log.info(`${why}; applying the settings to the engine.`);
+    this.engineProcess.configure(this.engineSettings()).catch((error: Error) => this.log.error(`Could not apply settings: ${error.message}`));
+  }
+
+  private engineSettings() {
+    return readEngineSettings(this.context, this.hubToken.current);
   }
 
   async restartEngine(): Promise<void> {
@@ -84,7 +95,7 @@ export class Container implements vscode.Disposable {
   private createEngine(): EngineProcess {
     const engine = new EngineProcess({
       enginePath: vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'engine.js').fsPath,
-      settings: readEngineSettings(this.context),
+      settings: this.engineSettings(),
     });
     engine.onState((state) => {
       if (this.engineProcess === engine) this.statusBar.setEngineState(state);

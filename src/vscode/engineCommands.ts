@@ -4,6 +4,7 @@ import type { EngineProcess } from '../client/engineProcess';
 import type { DeviceCheck } from '../protocol';
 import { DEVICE_NAMES, type StatusBar } from './statusBar';
 import { completionModel } from './settings';
+import { openUntitled } from './untitledDocument';
 
 export interface EngineCommandDeps {
   engine: () => EngineProcess;
@@ -84,7 +85,7 @@ async function checkGpu(deps: EngineCommandDeps): Promise<DeviceCheck[]> {
   const working = checks.filter((c) => c.works && c.device !== 'cpu').map((c) => DEVICE_NAMES[c.device]);
   const summary = working.length ? `GPU providers that work here: ${working.join(', ')}.` : 'No GPU provider works here: models run on the CPU. The table says what each provider needs.';
   const markdown = ['# GenAI Studio: GPU support', '', summary, '', '| provider | result | one forward pass | details |', '|---|---|---|---|', ...rows, ''].join('\n').replace(/\$\((check|close)\) /g, '');
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
+  const document = await openUntitled('markdown', markdown);
   await vscode.window.showTextDocument(document, { preview: true });
   deps.log.info(summary);
   return checks;

@@ -5,12 +5,13 @@ import type { DeviceSetting, EngineSettings } from '../protocol';
 
 export const SECTION = 'genaiStudio';
 
-export function readEngineSettings(context: vscode.ExtensionContext): EngineSettings {
+export function readEngineSettings(context: vscode.ExtensionContext, hubToken: string | undefined): EngineSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   return {
     shippedModelsDir: vscode.Uri.joinPath(context.extensionUri, 'models').fsPath,
     hubCacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'hub').fsPath,
     hubEndpoint: config.get<string>('hubEndpoint') || DEFAULTS.hubEndpoint,
+    hubToken,
     offline: config.get<boolean>('offline', DEFAULTS.offline),
     device: config.get<DeviceSetting>('device', DEFAULTS.device),
     gpuDeviceId: clampInt(config.get<number>('gpuDeviceId', 0), 0, Number.MAX_SAFE_INTEGER),

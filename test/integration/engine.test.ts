@@ -86,6 +86,11 @@ describe('GenAI Studio engine in VS Code', () => {
     }
   });
 
+  it('keeps the hub access token in SecretStorage: set, then removed by an empty answer', async () => {
+    assert.equal(await vscode.commands.executeCommand<boolean>('genaiStudio.setHubToken', 'hf_integration'), true);
+    assert.equal(await vscode.commands.executeCommand<boolean>('genaiStudio.setHubToken', ''), false);
+  });
+
   it('Check GPU Support tries every provider and opens a report that says what each needs', async () => {
     const checks = await vscode.commands.executeCommand<DeviceCheck[]>('genaiStudio.checkGpu');
     assert.deepEqual(checks.map((c) => c.device), ['cpu', 'webgpu', 'cuda', 'dml', 'coreml']);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AskRun } from '../../src/vscode/generation/askCommands';
 import type { GenerationRun } from '../../src/vscode/generation/textCommands';
+import { openUntitled } from '../../src/vscode/untitledDocument';
 import { closeEditorsReverting } from './editors';
 
 const EXTENSION_ID = 'genai-studio.genai-studio';
@@ -90,7 +91,7 @@ describe('GenAI Studio generation commands', () => {
   });
 
   it('Generate Text at the cursor inserts after the selection and keeps the user\'s text', async () => {
-    const document = await vscode.workspace.openTextDocument({ content: 'def add(a, b):\n    return' });
+    const document = await openUntitled('plaintext', 'def add(a, b):\n    return');
     const editor = await vscode.window.showTextDocument(document);
     editor.selection = new vscode.Selection(0, 0, 1, 10);
     const run = await vscode.commands.executeCommand<GenerationRun>('genaiStudio.generateText', { output: 'cursor' });

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { GenAIStudioApi } from '../../src/vscode/container';
+import { openUntitled } from '../../src/vscode/untitledDocument';
 
 const EXTENSION_ID = 'genai-studio.genai-studio';
 
@@ -57,7 +58,7 @@ describe('inline completion in VS Code', () => {
       let caught = false;
       const seen: string[] = [];
       for (const content of openings) {
-        const untitled = await vscode.workspace.openTextDocument({ language: 'typescript', content });
+        const untitled = await openUntitled('typescript', content);
         const blockOpening = untitled.positionAt(untitled.getText().length);
         for (const delayMs of [40, 20, 10, 5, 2]) {
           const keystroke = new vscode.CancellationTokenSource();

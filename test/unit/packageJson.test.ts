@@ -7,7 +7,7 @@ import { DEVICE_SETTINGS } from '../../src/protocol';
 import { REPO_ROOT } from './support/builders';
 
 const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
-const properties = manifest.contributes.configuration.properties as Record<string, { default: unknown; enum?: string[] }>;
+const properties = manifest.contributes.configuration.properties as Record<string, { default: unknown; enum?: string[]; scope?: string }>;
 
 describe('package.json manifest', () => {
   it('declares the same setting defaults the engine and CLI use', () => {
@@ -20,6 +20,13 @@ describe('package.json manifest', () => {
     assert.equal(properties['genaiStudio.completion.maxTokens'].default, COMPLETION_DEFAULTS.maxTokens);
     assert.equal(properties['genaiStudio.completion.promptTokens'].default, COMPLETION_DEFAULTS.promptTokens);
     assert.equal(properties['genaiStudio.completion.timeBudgetMs'].default, COMPLETION_DEFAULTS.timeBudgetMs);
+  });
+
+  it('lets no workspace choose what runs or where data goes: those settings are machine-scoped', () => {
+    // A cloned repository's .vscode/settings.json must not point the engine at its own server
+    // (which would receive the hub access token) or its own ONNX files.
+    const chooseWhatRuns = ['completion.model', 'text.model', 'image.model', 'hubEndpoint', 'offline', 'device', 'gpuDeviceId'];
+    for (const key of chooseWhatRuns) assert.equal(properties[`genaiStudio.${key}`].scope, 'machine', key);
   });
 
   it('offers exactly the devices and FIM formats the code knows', () => {

@@ -19,7 +19,8 @@ export interface CompletionInput {
 }
 
 export interface ModelFacts {
-  specialTokens: ReadonlySet<string>;
+  /** The FIM marker tokens the tokenizer knows (`fimTokensOf`). */
+  fimTokens: ReadonlySet<string>;
   /** The model's context length in tokens. */
   maxPositions: number;
   countTokens: TokenCounter;
@@ -35,7 +36,7 @@ export interface CompletionPlan {
 }
 
 export function planCompletion(input: CompletionInput, model: ModelFacts): CompletionPlan {
-  const format = resolveFimFormat(input.fimFormat ?? 'auto', model.specialTokens);
+  const format = resolveFimFormat(input.fimFormat ?? 'auto', model.fimTokens);
   const { prefix, healed } = healPrefix(input.prefix);
   const { prompt } = buildPrompt(
     { prefix, suffix: input.suffix, filePath: input.filePath, languageId: input.languageId, contextFiles: input.contextFiles },

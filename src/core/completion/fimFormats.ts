@@ -1,5 +1,5 @@
 // Fill-in-the-middle prompt formats of the model families we run, checked
-// against each family's tokenizer special tokens.
+// against each family's tokenizer marker tokens.
 import { lineCommentPrefix } from './languageSyntax';
 
 export const FIM_FORMAT_NAMES = [
@@ -160,13 +160,27 @@ export function getFimFormat(name: FimFormatName): FimFormat {
   return FORMATS[name];
 }
 
+/** Every marker token `detectFimFormat` looks for. */
+export const FIM_MARKER_TOKENS: readonly string[] = [
+  '<｜fim▁begin｜>', '[SUFFIX]', '[PREFIX]', '<|fim_prefix|>', '<|file_separator|>', '<|repo_name|>', '<fim_prefix>', '<file_sep>',
+];
+
 /**
- * Recognises the family from the tokenizer's special/added tokens. Several
+ * The marker tokens a tokenizer encodes as one token each. Tokenizers list FIM markers as added
+ * tokens, special or not (Qwen2.5-Coder's, CodeGemma's and DeepSeek's are not), so the tokenizer
+ * itself is asked: a marker it does not know splits into several pieces.
+ */
+export function fimTokensOf(encode: (text: string) => readonly number[]): Set<string> {
+  return new Set(FIM_MARKER_TOKENS.filter((token) => encode(token).length === 1));
+}
+
+/**
+ * Recognises the family from the marker tokens its tokenizer knows. Several
  * families share `<|fim_prefix|>`, so the token that only one of them has
  * decides, most specific first.
  */
-export function detectFimFormat(specialTokens: ReadonlySet<string>): FimFormatName {
-  const has = (token: string) => specialTokens.has(token);
+export function detectFimFormat(fimTokens: ReadonlySet<string>): FimFormatName {
+  const has = (token: string) => fimTokens.has(token);
   if (has('<｜fim▁begin｜>')) return 'deepseek';
   if (has('[SUFFIX]') && has('[PREFIX]')) return 'codestral';
   if (has('<|fim_prefix|>')) {
@@ -179,6 +193,6 @@ export function detectFimFormat(specialTokens: ReadonlySet<string>): FimFormatNa
 }
 
 /** The format to use: the setting when it names one, else (`auto` or unknown) the detected one. */
-export function resolveFimFormat(setting: string, specialTokens: ReadonlySet<string>): FimFormat {
-  return getFimFormat(isFimFormatName(setting) ? setting : detectFimFormat(specialTokens));
+export function resolveFimFormat(setting: string, fimTokens: ReadonlySet<string>): FimFormat {
+  return getFimFormat(isFimFormatName(setting) ? setting : detectFimFormat(fimTokens));
 }

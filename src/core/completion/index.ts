@@ -2,6 +2,7 @@
 export {
   FIM_FORMAT_NAMES,
   detectFimFormat,
+  fimTokensOf,
   getFimFormat,
   isFimFormatName,
   resolveFimFormat,

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { EngineErrorCode, type EngineSettings } from '../../protocol';
 import { EngineError, errorMessage } from '../errors';
+import { hubFetch, hubRefusal } from '../hubAccess';
 import type { LoadContext } from '../modelManager';
 import { hubCachePath, type ModelSource } from '../modelSource';
 import { reportDownload } from '../transformers';
@@ -47,7 +48,7 @@ export async function cacheDiffusionRepo(source: HubSource, context: LoadContext
       );
     }
     context.progress((100 * index) / files.length, `downloading ${file}`);
-    const found = await download(source, file, path, settings.hubEndpoint);
+    const found = await download(source, file, path, settings);
     if (!found && file === 'model_index.json') {
       throw new EngineError(EngineErrorCode.ModelNotFound, `${source.ref} was not found on ${settings.hubEndpoint} (no model_index.json). Check the hub id and revision, or the hub endpoint setting.`);
     }
@@ -68,18 +69,19 @@ export async function isDiffusionRepo(source: HubSource, settings: EngineSetting
   if (existsSync(path)) return true;
   if (settings.offline) return false;
   try {
-    return await download(source, 'model_index.json', path, settings.hubEndpoint);
+    return await download(source, 'model_index.json', path, settings);
   } catch {
     return false;
   }
 }
 
 /** False when the repository has no such file (404). */
-async function download(source: HubSource, file: string, path: string, endpoint: string): Promise<boolean> {
+async function download(source: HubSource, file: string, path: string, settings: EngineSettings): Promise<boolean> {
+  const endpoint = settings.hubEndpoint;
   const url = `${endpoint.replace(/\/$/, '')}/${source.id}/resolve/${encodeURIComponent(source.revision)}/${file}`;
   let response: Response;
   try {
-    response = await fetch(url);
+    response = await hubFetch(settings)(url);
   } catch (error) {
     throw new EngineError(
       EngineErrorCode.HubUnreachable,
@@ -87,6 +89,8 @@ async function download(source: HubSource, file: string, path: string, endpoint:
     );
   }
   if (response.status === 404) return false;
+  const refusal = hubRefusal(response.status, source.ref, settings);
+  if (refusal) throw refusal;
   if (!response.ok || !response.body) {
     throw new EngineError(EngineErrorCode.HubUnreachable, `Could not download ${file} of ${source.ref} from ${endpoint}: HTTP ${response.status}. Try again later, or use a local folder.`);
   }

@@ -9,6 +9,7 @@ import type { RetrievedSource, SearchResult } from '../../protocol';
 import { DocumentStream } from './documentStream';
 import { reportDone, reportFailure, shippedModelNote, withCancellableProgress } from './feedback';
 import { askSourceCount, indexParams, textSettings } from './generationSettings';
+import { openUntitled } from '../untitledDocument';
 
 export interface AskDeps {
   engine: () => EngineProcess;
@@ -68,7 +69,7 @@ export class WorkspaceAsk implements vscode.Disposable {
         const found = await this.search(folder, question, progress, token);
         if (!found) return undefined;
         const heading = { question, model, note: shippedModelNote(model) };
-        const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: answerPreamble(folder.uri.fsPath, heading, found.sources) });
+        const document = await openUntitled('markdown', answerPreamble(folder.uri.fsPath, heading, found.sources));
         await vscode.window.showTextDocument(document, { preview: false });
         progress.report({ message: `answering from ${found.sources.length} passages` });
         const stream = new DocumentStream(document, document.positionAt(document.getText().length));
@@ -103,7 +104,7 @@ export class WorkspaceAsk implements vscode.Disposable {
       return await withCancellableProgress('GenAI Studio: searching the workspace', async (progress, token) => {
         const found = await this.search(target.folder, target.question, progress, token);
         if (!found) return undefined;
-        const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: sourcesDocument(target.folder.uri.fsPath, target.question, found.sources) });
+        const document = await openUntitled('markdown', sourcesDocument(target.folder.uri.fsPath, target.question, found.sources));
         await vscode.window.showTextDocument(document, { preview: false });
         return { uri: document.uri.toString(), sources: found.sources };
       });

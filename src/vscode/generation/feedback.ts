@@ -2,9 +2,7 @@
 // the settings, and the reminder that the shipped model is a tiny code model.
 import * as vscode from 'vscode';
 import { SHIPPED_MODEL_NOTE, TEXT_DEFAULTS } from '../../core/generation/defaults';
-
-/** JSON-RPC's code for a cancelled request. */
-const REQUEST_CANCELLED = -32800;
+import { REQUEST_CANCELLED } from '../../protocol';
 
 export function withCancellableProgress<T>(title: string, work: (progress: vscode.Progress<{ message?: string }>, token: vscode.CancellationToken) => Thenable<T>): Thenable<T> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, work);

@@ -8,6 +8,7 @@ import type { FinishReason, PromptFormat } from '../../protocol';
 import { reportDone, reportFailure, withCancellableProgress } from './feedback';
 import { DocumentStream } from './documentStream';
 import { templatesFolder, textSettings, type TextOutput } from './generationSettings';
+import { openUntitled } from '../untitledDocument';
 
 export interface TextCommandDeps {
   engine: () => EngineProcess;
@@ -63,7 +64,7 @@ async function generateWithTemplate(deps: TextCommandDeps, args: TemplateArgs = 
     const action = args.action ?? (await chooseAction());
     if (!action) return undefined;
     if (action === 'run') return await runGeneration(deps, prompt, args.output);
-    const preview = await vscode.workspace.openTextDocument({ language: 'markdown', content: prompt });
+    const preview = await openUntitled('markdown', prompt);
     await vscode.window.showTextDocument(preview, { preview: false });
     void vscode.window.showInformationMessage(`GenAI Studio: the filled "${template.name}" prompt. Run it with ${textSettings().model}?`, 'Run').then((choice) => {
       if (choice) void runGeneration(deps, prompt, args.output);
@@ -144,7 +145,7 @@ async function runGeneration(deps: TextCommandDeps, prompt: string, outputOverri
     document = editor.document;
     at = editor.selection.end;
   } else {
-    document = await vscode.workspace.openTextDocument({ language: 'markdown', content: '' });
+    document = await openUntitled('markdown', '');
     await vscode.window.showTextDocument(document, { preview: false });
     at = new vscode.Position(0, 0);
   }

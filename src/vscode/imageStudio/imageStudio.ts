@@ -7,13 +7,12 @@ import { rgbImagePng } from '../../core/image/rgbImage';
 import { Gallery } from '../../core/imageStudio/gallery';
 import { imageDefaults, type ImageDefaults } from '../../core/imageStudio/imageDefaults';
 import { pngMetadata, validatePanelMessage, type GalleryImage, type HostMessage, type ImageRequest, type ImageStudioState, type PanelMessage } from '../../core/imageStudio/messages';
-import type { ImageProgress, ImageResult } from '../../protocol';
+import { REQUEST_CANCELLED, type ImageProgress, type ImageResult } from '../../protocol';
 import { SECTION } from '../settings';
 import { WebviewChannel } from '../webview/webviewPanel';
 import { imageStudioBody } from './imageStudioBody';
 
 /** JSON-RPC's code for a cancelled request. */
-const REQUEST_CANCELLED = -32800;
 
 export interface ImageStudioDeps {
   engine: () => EngineProcess;

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { DEFAULTS } from '../../defaults';
 import { SECTION } from '../settings';
+import { openUntitled } from '../untitledDocument';
 
 export const TRY_COMPLETION_COMMAND = 'genaiStudio.walkthrough.tryCompletion';
 export const SHOW_TRAINING_COMMAND = 'genaiStudio.walkthrough.showTraining';
@@ -39,7 +40,7 @@ async function tryCompletion(): Promise<vscode.TextEditor | undefined> {
     await vscode.commands.executeCommand('genaiStudio.completion.toggle');
   }
   const cursor = COMPLETION_SAMPLE.indexOf('|');
-  const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: COMPLETION_SAMPLE.replace('|', '') });
+  const document = await openUntitled('typescript', COMPLETION_SAMPLE.replace('|', ''));
   const editor = await vscode.window.showTextDocument(document);
   const position = document.positionAt(cursor);
   editor.selection = new vscode.Selection(position, position);

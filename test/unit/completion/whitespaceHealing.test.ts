@@ -18,7 +18,7 @@ describe('whitespace healing', () => {
   });
 
   it('plans the prompt from the healed prefix, so typing a space keeps the same prompt', () => {
-    const facts = { specialTokens: new Set<string>(), maxPositions: 512, countTokens: (text: string) => Math.ceil(text.length / 3) };
+    const facts = { fimTokens: new Set<string>(), maxPositions: 512, countTokens: (text: string) => Math.ceil(text.length / 3) };
     const input = { filePath: 'a.ts', languageId: 'typescript', suffix: '\n}\n', maxTokens: 32, promptTokens: 256 };
     const typed = planCompletion({ ...input, prefix: 'function f() {\n  return' }, facts);
     const spaced = planCompletion({ ...input, prefix: 'function f() {\n  return ' }, facts);

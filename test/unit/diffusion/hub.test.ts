@@ -59,7 +59,7 @@ describe('diffusion models by hub id (local mirror)', () => {
 
     error = await failure(load('genai-studio/no-such-model', settings({ hubEndpoint: mirror.endpoint })));
     assert.equal(error.code, EngineErrorCode.ModelNotFound);
-    assert.match(error.message, /was not found on .* Check the hub id/);
+    assert.match(error.message, /HTTP 401\): the repository does not exist, is private, or is gated\. Check the hub id/);
 
     error = await failure(load(HUB_ID, settings({ hubEndpoint: 'http://127.0.0.1:9' })));
     assert.equal(error.code, EngineErrorCode.HubUnreachable);

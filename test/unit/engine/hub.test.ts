@@ -62,11 +62,34 @@ describe('hub models through a local mirror', () => {
     assert.match(error.message, /cannot be reached.*hubEndpoint/);
   });
 
-  it('an id the hub does not have is a clear error', async () => {
+  it('an id the hub does not have (401, as the real hub answers) names every case it can be', async () => {
     const { manager, loader } = harness(settings({ hubEndpoint: mirror.endpoint }));
     const error = await manager.use('genai-studio/no-such-model', loader, async () => undefined).catch((e: unknown) => e);
     assert.ok(error instanceof EngineError, String(error));
     assert.equal(error.code, EngineErrorCode.ModelNotFound);
-    assert.match(error.message, /was not found on http:\/\/127\.0\.0\.1/);
+    assert.match(error.message, /could not be read from http:\/\/127\.0\.0\.1:\d+ \(HTTP 401\): the repository does not exist, is private, or is gated/);
+    assert.match(error.message, /Set Hub Access Token/);
+  });
+
+  it('a gated repository loads with the access token, which goes to the hub endpoint only', async () => {
+    const gated = await startHubMirror({ [HUB_ID]: CODE_MODEL_DIR }, { gated: { [HUB_ID]: 'hf_right' } });
+    try {
+      const without = harness(settings({ hubEndpoint: gated.endpoint }));
+      const refused = await without.manager.use(HUB_ID, without.loader, async () => undefined).catch((e: unknown) => e);
+      assert.ok(refused instanceof EngineError, String(refused));
+      assert.match(refused.message, /HTTP 401\).*is private, or is gated/);
+
+      const wrong = harness(settings({ hubEndpoint: gated.endpoint, hubToken: 'hf_wrong' }));
+      const forbidden = await wrong.manager.use(HUB_ID, wrong.loader, async () => undefined).catch((e: unknown) => e);
+      assert.ok(forbidden instanceof EngineError, String(forbidden));
+      assert.match(forbidden.message, /HTTP 403\): your access token is not allowed to read it/);
+
+      const right = harness(settings({ hubEndpoint: gated.endpoint, hubToken: 'hf_right' }));
+      assert.equal(await right.manager.use(HUB_ID, right.loader, async (m) => m.device), 'cpu');
+      assert.ok(gated.authorizations.includes('Bearer hf_right'));
+      assert.ok(!mirror.authorizations.some((a) => a !== ''), 'no token went to another server');
+    } finally {
+      await gated.close();
+    }
   });
 });

@@ -1,6 +1,8 @@
 // A local stand-in for the Hugging Face hub: serves model folders in the hub's URL layout
 // (`/{org}/{name}/resolve/{revision}/{file}`), with HEAD and Range like the real one, and
-// counts requests so tests can tell cache hits from downloads.
+// counts requests so tests can tell cache hits from downloads. It refuses as the real hub does:
+// 401 for a repository it does not have (the hub cannot tell that from a private one) and for a gated
+// one without a token, 403 for a gated one with a token that has no access, 404 for a missing file.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,23 +12,38 @@ export interface HubMirror {
   endpoint: string;
   /** GET requests per file path that sent a body (downloads, not probes). */
   downloads: Map<string, number>;
+  /** The Authorization header of every request, '' where there was none. */
+  authorizations: string[];
   close(): Promise<void>;
 }
 
+export interface HubMirrorOptions {
+  /** Gated repositories: hub id -> the one token that may read it. */
+  gated?: Record<string, string>;
+}
+
 /** `repos` maps a hub id (`org/name`) to the folder served for it, at every revision. */
-export async function startHubMirror(repos: Record<string, string>): Promise<HubMirror> {
+export async function startHubMirror(repos: Record<string, string>, options: HubMirrorOptions = {}): Promise<HubMirror> {
   const downloads = new Map<string, number>();
+  const authorizations: string[] = [];
   const server: Server = createServer((req, res) => {
+    authorizations.push(req.headers.authorization ?? '');
     const match = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(decodeURIComponent((req.url ?? '').split('?')[0]));
     const folder = match ? repos[match[1]] : undefined;
     if (!match || !folder) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('Repository not found');
+      res.writeHead(401, { 'content-type': 'text/plain', 'x-error-code': 'RepoNotFound' }).end('Repository not found');
+      return;
+    }
+    const token = options.gated?.[match[1]];
+    if (token && req.headers.authorization !== `Bearer ${token}`) {
+      const status = req.headers.authorization ? 403 : 401;
+      res.writeHead(status, { 'content-type': 'text/plain', 'x-error-code': 'GatedRepo' }).end('Access to this model is restricted');
       return;
     }
     const file = normalize(match[3]);
     const path = join(folder, file);
     if (file.startsWith('..') || !existsSync(path) || !statSync(path).isFile()) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('Entry not found');
+      res.writeHead(404, { 'content-type': 'text/plain', 'x-error-code': 'EntryNotFound' }).end('Entry not found');
       return;
     }
     const size = statSync(path).size;
@@ -52,6 +69,7 @@ export async function startHubMirror(repos: Record<string, string>): Promise<Hub
   return {
     endpoint: `http://127.0.0.1:${port}`,
     downloads,
+    authorizations,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,0 +1,67 @@
+// The engine's JSON-RPC side in process (the real EngineServer, the real shipped model) over a pair of
+// streams: requests superseded before the engine reads them never run.
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { CancellationTokenSource, ResponseError, type ConnectionOptions, type MessageConnection } from 'vscode-jsonrpc';
+import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
+import { ENGINE_CONNECTION_OPTIONS, EngineServer } from '../../../src/engine/engineServer';
+import { REQUEST_CANCELLED, Requests, type CompleteParams } from '../../../src/protocol';
+import { CODE_MODEL, cleanTemps, settings } from '../support/builders';
+
+interface Pair {
+  client: MessageConnection;
+  server: EngineServer;
+  dispose(): Promise<void>;
+}
+
+function connectedEngine(options: ConnectionOptions | undefined): Pair {
+  const toServer = new PassThrough();
+  const toClient = new PassThrough();
+  const serverConnection = createMessageConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient), undefined, options);
+  const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
+  const server = new EngineServer(serverConnection, settings());
+  serverConnection.listen();
+  client.listen();
+  return {
+    client,
+    server,
+    dispose: async () => {
+      await server.models.dispose();
+      client.dispose();
+      serverConnection.dispose();
+    },
+  };
+}
+
+const KEYSTROKE: CompleteParams = { model: CODE_MODEL, filePath: 'a.py', languageId: 'python', prefix: 'def add(a, b):\n    return ', suffix: '\n', maxTokens: 64 };
+
+describe('EngineServer cancellation', () => {
+  after(cleanTemps);
+
+  // Typing sends a request per keystroke and cancels the one before; at real size a pass takes ~100 ms,
+  // so the cancel often arrives while the request still waits to be read. Both ways of meeting it:
+  // the engine's connection answers it unread, and a handler given an already-cancelled token stops.
+  for (const [how, options] of [['the engine connection', ENGINE_CONNECTION_OPTIONS], ['a handler whose token is already cancelled', undefined]] as const) {
+    it(`never runs a request cancelled before it is dispatched (${how})`, async () => {
+      const pair = connectedEngine(options);
+      try {
+        // Load first, so the superseded requests would otherwise finish in a few ms each.
+        await pair.client.sendRequest(Requests.load, { model: CODE_MODEL });
+        const superseded: Promise<unknown>[] = [];
+        for (let i = 0; i < 5; i++) {
+          const source = new CancellationTokenSource();
+          superseded.push(pair.client.sendRequest(Requests.complete, { ...KEYSTROKE, prefix: `${KEYSTROKE.prefix}${'a'.repeat(i)}` }, source.token).then(() => 'completed', (e: unknown) => e));
+          source.cancel();
+        }
+        const last = await pair.client.sendRequest(Requests.complete, KEYSTROKE);
+        assert.ok(last.generatedTokens > 0, 'the request that was not cancelled runs');
+        for (const outcome of await Promise.all(superseded)) {
+          assert.ok(outcome instanceof ResponseError, `a superseded request ${String(outcome)}`);
+          assert.equal(outcome.code, REQUEST_CANCELLED);
+        }
+      } finally {
+        await pair.dispose();
+      }
+    });
+  }
+});
