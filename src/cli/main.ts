@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { DEFAULTS, IMAGE_MODEL } from '../defaults';
@@ -12,6 +12,7 @@ import { pngMetadata } from '../core/imageStudio/messages';
 import { passageLabel } from '../core/retrieval';
 import { builtinTemplate, fillTemplate, parseTemplate, type PromptTemplate } from '../core/templates';
 import { EngineProcess } from '../client/engineProcess';
+import { errorMessage } from '../engine/errors';
 import { DEVICE_SETTINGS, SCHEDULERS, type AskParams, type DeviceSetting, type EngineSettings, type SchedulerName } from '../protocol';
 
 const USAGE = `Usage:
@@ -327,6 +328,8 @@ async function imageCommand(engine: EngineProcess, values: Values): Promise<numb
   const scheduler = values.scheduler ?? 'auto';
   if (scheduler !== 'auto' && !SCHEDULERS.includes(scheduler as SchedulerName)) throw new UsageError(`--scheduler must be auto or one of ${SCHEDULERS.join(', ')}; got "${scheduler}".`);
   const out = resolve(values.out);
+  // Checked before generating, so a typo costs no image.
+  if (!existsSync(dirname(out))) throw new UsageError(`--out ${out}: the folder ${dirname(out)} does not exist. Create it, or choose a path in an existing folder.`);
   const cancel = new CancellationTokenSource();
   const onInterrupt = () => cancel.cancel();
   process.once('SIGINT', onInterrupt);
@@ -353,7 +356,11 @@ async function imageCommand(engine: EngineProcess, values: Values): Promise<numb
       return 130;
     }
     const image = result.images[0];
-    writeFileSync(out, rgbImagePng(image, pngMetadata({ ...params, seed: image.seed })));
+    try {
+      writeFileSync(out, rgbImagePng(image, pngMetadata({ ...params, seed: image.seed })));
+    } catch (error) {
+      throw new Error(`Could not write ${out} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}): choose a path you can write to. Rerun with --seed ${image.seed} for the same image.`);
+    }
     process.stdout.write(
       `${out}: ${image.width}x${image.height}, seed ${image.seed}, ${params.scheduler} ${params.steps} steps, guidance ${params.guidance}, ${result.variant} on ${result.device}\n` +
         `${result.totalMs.toFixed(0)} ms in all, ${result.msPerStep.toFixed(2)} ms per step (median), ${result.sessionRunMs.toFixed(0)} ms in session.run\n`,

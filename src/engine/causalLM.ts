@@ -148,6 +148,8 @@ function checkLocalFolder(path: string): Dtype {
   if (!existsSync(join(path, 'tokenizer_config.json'))) {
     throw new EngineError(EngineErrorCode.ModelInvalid, `${join(path, 'tokenizer_config.json')} is missing; Transformers.js needs it next to tokenizer.json.`);
   }
+  // Transformers.js's parse errors name no file ("Unexpected token 'o', "not json" is not valid JSON").
+  for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) checkJsonFile(join(path, file));
   const found = DTYPE_FILES.find(([, file]) => existsSync(join(path, 'onnx', file)));
   if (!found) {
     throw new EngineError(
@@ -156,6 +158,17 @@ function checkLocalFolder(path: string): Dtype {
     );
   }
   return found[0];
+}
+
+function checkJsonFile(path: string): void {
+  try {
+    JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new EngineError(
+      EngineErrorCode.ModelInvalid,
+      `${path} is not valid JSON (${errorMessage(error).slice(0, 200)}): the file is truncated or corrupt. Re-export or re-download the model.`,
+    );
+  }
 }
 
 /** The longest sequence a model's position embeddings allow, from its config.json. */

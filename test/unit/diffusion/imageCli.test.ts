@@ -37,4 +37,22 @@ describe('genai-studio image', function () {
     assert.match(error!.stderr, /The height 30 is not a multiple of 8 .*use 24 or 32/);
     assert.equal(existsSync(out), false);
   });
+
+  it('an --out path it cannot write names the path and what to do', async () => {
+    const failure = (out: string) =>
+      run(process.execPath, [CLI, 'image', '--prompt', 'red ring', '--steps', '2', '--device', 'cpu', '--out', out], { env }).then(
+        () => assert.fail('the command should fail'),
+        (e: { code: number; stderr: string }) => e,
+      );
+    const missing = join(tempDir(), 'no-such-folder', 'ring.png');
+    let error = await failure(missing);
+    assert.equal(error.code, 2);
+    assert.match(error.stderr, /--out .*ring\.png: the folder .*no-such-folder does not exist\. Create it/);
+
+    // A folder where the file should be: the image is made, the write fails, the seed is given to redo it.
+    const folder = tempDir();
+    error = await failure(folder);
+    assert.equal(error.code, 1);
+    assert.match(error.stderr, /Could not write .* \(EISDIR\): choose a path you can write to\. Rerun with --seed \d+ for the same image\./);
+  });
 });

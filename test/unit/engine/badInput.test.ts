@@ -45,6 +45,19 @@ describe('bad model input gives errors that say what is wrong and what to do', (
     assert.match(error.message, /tokenizer is missing.*tokenizer\.json does not exist/);
   });
 
+  for (const [file, content] of [['tokenizer.json', undefined], ['config.json', 'not json'], ['tokenizer_config.json', '']] as const) {
+    it(`a ${content === undefined ? 'truncated' : content ? 'non-JSON' : 'zero-byte'} ${file} names the file and what to do`, async () => {
+      const dir = copyOfCodeModel();
+      const path = join(dir, file);
+      if (content === undefined) truncateSync(path, Math.floor(readFileSync(path).length / 2));
+      else writeFileSync(path, content);
+      const error = await loadError(dir);
+      assert.equal(error.code, EngineErrorCode.ModelInvalid);
+      assert.ok(error.message.startsWith(`${path} is not valid JSON`), error.message);
+      assert.match(error.message, /truncated or corrupt\. Re-export or re-download the model\.$/);
+    });
+  }
+
   it('a folder that does not exist', async () => {
     const error = await loadError('/nonexistent/models/qwen');
     assert.equal(error.code, EngineErrorCode.ModelNotFound);
