@@ -13,7 +13,7 @@ import { registerTextCommands } from './generation/textCommands';
 import { ImageStudio } from './imageStudio/imageStudio';
 import { Playground } from './playground/playground';
 import { HubToken } from './hubToken';
-import { onEngineSettingsChanged, readEngineSettings } from './settings';
+import { completionModel, onEngineSettingsChanged, readEngineSettings } from './settings';
 import { StatusBar, type StatusSnapshot } from './statusBar';
 import { registerWalkthroughCommands } from './walkthrough/walkthroughCommands';
 
@@ -30,7 +30,7 @@ export interface GenAIStudioApi {
 
 export class Container implements vscode.Disposable {
   readonly log = vscode.window.createOutputChannel('GenAI Studio', { log: true });
-  readonly statusBar = new StatusBar();
+  readonly statusBar = new StatusBar(completionModel);
   private readonly downloads = new DownloadNotifications();
   private readonly recentFiles = new RecentFiles();
   private readonly hubToken: HubToken;

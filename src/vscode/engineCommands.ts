@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import type { EngineProcess } from '../client/engineProcess';
 import type { DeviceCheck } from '../protocol';
-import { DEVICE_NAMES, type StatusBar } from './statusBar';
+import { DEVICE_NAMES } from '../core/statusText';
+import type { StatusBar } from './statusBar';
 import { completionModel } from './settings';
 import { openUntitled } from './untitledDocument';
 

@@ -1,10 +1,10 @@
-// The status bar item: which model, on which device (and why CPU when a GPU was asked for),
-// and whether it is loading (with %), ready, busy or failed. Clicking it shows the details.
+// The status bar item: the completion model, on which device (and why CPU when a GPU was asked for),
+// and whether it is loading (with %), ready, busy or failed; other models' work is in the tooltip.
+// Clicking it shows the details.
 import * as vscode from 'vscode';
 import type { EngineState } from '../client/engineProcess';
+import { describe, describeCompletion, describeOthers, type CompletionInfo } from '../core/statusText';
 import type { ModelStatus } from '../protocol';
-
-export const DEVICE_NAMES: Record<string, string> = { cpu: 'CPU', cuda: 'CUDA', dml: 'DirectML', coreml: 'CoreML', webgpu: 'WebGPU' };
 
 export interface StatusSnapshot {
   text: string;
@@ -16,10 +16,12 @@ export interface StatusSnapshot {
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('genaiStudio.status', vscode.StatusBarAlignment.Right, 100);
   private engine: EngineState = 'stopped';
-  private model: ModelStatus | undefined;
+  /** The latest status of every model the engine reported, by reference. */
+  private readonly models = new Map<string, ModelStatus>();
   private completion: CompletionInfo = {};
 
-  constructor() {
+  /** `completionModel` names the model the item follows: the one a user types against. */
+  constructor(private readonly completionModel: () => string) {
     this.item.name = 'GenAI Studio';
     this.item.command = 'genaiStudio.showStatus';
     this.render();
@@ -28,14 +30,18 @@ export class StatusBar implements vscode.Disposable {
 
   setEngineState(state: EngineState): void {
     this.engine = state;
+    // A stopped engine holds no model, and a new one has loaded none yet.
+    if (state !== 'running') this.models.clear();
     this.render();
   }
 
-  /** The most recent status of any model is what the item shows. */
   setModelStatus(status: ModelStatus): void {
-    this.model = status;
+    if (status.state === 'unloaded' && status.model !== this.completionModel()) this.models.delete(status.model);
+    else this.models.set(status.model, status);
     this.render();
   }
+
+
 
   setCompletionTiming(latencyMs: number, tokensPerSecond: number | undefined): void {
     this.completion = { ...this.completion, latencyMs, tokensPerSecond, error: undefined };
@@ -55,7 +61,7 @@ export class StatusBar implements vscode.Disposable {
   }
 
   snapshot(): StatusSnapshot {
-    return { text: this.item.text, tooltip: String(this.item.tooltip ?? ''), engine: this.engine, model: this.model };
+    return { text: this.item.text, tooltip: String(this.item.tooltip ?? ''), engine: this.engine, model: this.models.get(this.completionModel()) };
   }
 
   dispose(): void {
@@ -64,57 +70,13 @@ export class StatusBar implements vscode.Disposable {
 
   private render(): void {
     const device = vscode.workspace.getConfiguration('genaiStudio').get<string>('device', 'auto');
-    const base = describe(this.engine, this.model, device !== 'auto' && device !== 'cpu');
+    const shown = this.completionModel();
+    const base = describe(this.engine, this.models.get(shown), device !== 'auto' && device !== 'cpu');
     const extra = describeCompletion(this.completion, Date.now());
+    const others = this.engine === 'running' ? describeOthers(this.models.values(), shown) : '';
     this.item.text = base.text + extra.text;
-    this.item.tooltip = base.tooltip + extra.tooltip;
+    this.item.tooltip = base.tooltip + extra.tooltip + others;
     this.item.backgroundColor = base.error ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
   }
 }
 
-export interface CompletionInfo {
-  latencyMs?: number;
-  tokensPerSecond?: number;
-  error?: string;
-  snoozedUntil?: number;
-}
-
-export function describeCompletion(info: CompletionInfo, nowMs: number): { text: string; tooltip: string } {
-  if (info.snoozedUntil && info.snoozedUntil > nowMs) {
-    const until = new Date(info.snoozedUntil).toLocaleTimeString();
-    return { text: ' $(bell-slash)', tooltip: `\nInline completion is snoozed until ${until}.` };
-  }
-  if (info.error) return { text: ' $(warning)', tooltip: `\nThe last completion failed: ${info.error}` };
-  if (info.latencyMs === undefined) return { text: '', tooltip: '' };
-  const speed = info.tokensPerSecond ? `, ${info.tokensPerSecond.toFixed(0)} tokens/s` : '';
-  return { text: ` ${info.latencyMs.toFixed(0)} ms`, tooltip: `\nLast completion: ${info.latencyMs.toFixed(0)} ms${speed}.` };
-}
-
-/** `gpuRequested`: the device setting names a GPU provider, so running on CPU deserves a warning icon. */
-export function describe(engine: EngineState, model: ModelStatus | undefined, gpuRequested = false): { text: string; tooltip: string; error: boolean } {
-  if (engine === 'restarting') return { text: '$(debug-restart) GenAI: engine restarting', tooltip: 'The GenAI Studio engine stopped and is restarting. Click for details and the log.', error: false };
-  if (engine === 'starting') return { text: '$(loading~spin) GenAI: starting', tooltip: 'Starting the GenAI Studio engine.', error: false };
-  if (!model || engine === 'stopped') return { text: '$(sparkle) GenAI', tooltip: 'GenAI Studio: no model loaded yet; models load on first use. Click for details.', error: false };
-  const name = shortName(model.model);
-  const device = model.device ? DEVICE_NAMES[model.device] : undefined;
-  const where = device ? ` · ${device}` : '';
-  const why = model.fallbackReason ? `\nRunning on CPU because ${model.fallbackReason}` : '';
-  switch (model.state) {
-    case 'loading':
-      return { text: `$(loading~spin) ${name} ${model.progress ?? 0}%`, tooltip: `Loading ${model.model}${model.detail ? `: ${model.detail}` : ''}`, error: false };
-    case 'ready':
-      return { text: `$(sparkle) ${name}${where}${model.fallbackReason && gpuRequested ? ' $(warning)' : ''}`, tooltip: `${model.model} is ready on ${device}${model.sizeMB ? ` (~${model.sizeMB} MB)` : ''}.${why}`, error: false };
-    case 'busy':
-      return { text: `$(sync~spin) ${name}${where}`, tooltip: `${model.model} is working on ${device}.${why}`, error: false };
-    case 'failed':
-      return { text: `$(error) ${name} failed`, tooltip: `${model.model} could not be loaded: ${model.error ?? 'unknown error'}\nClick for details and the log.`, error: true };
-    case 'unloaded':
-      return { text: '$(sparkle) GenAI', tooltip: `${model.model} was unloaded (${model.detail ?? 'idle'}); it loads again on next use.`, error: false };
-  }
-}
-
-/** `org/Some-Model@rev` -> `Some-Model`; a folder path -> its last part. */
-function shortName(ref: string): string {
-  const withoutRevision = ref.replace(/@[^/\\]*$/, '');
-  return withoutRevision.split(/[/\\]/).filter(Boolean).pop() ?? ref;
-}

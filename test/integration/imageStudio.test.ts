@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { rgbPixels } from '../../src/core/image/rgbImage';
 import type { ImageRun } from '../../src/vscode/imageStudio/imageStudio';
 import { webviewTabs, whenTabs } from './webviewTabs';
+import type { GenAIStudioApi } from '../../src/vscode/container';
 
 const EXTENSION_ID = 'genai-studio.genai-studio';
 
@@ -40,6 +41,9 @@ describe('Image Studio', () => {
     assert.equal(image.params.prompt, 'a red circle on a blue background');
     assert.deepEqual([image.width, image.height], [32, 32]);
     assert.ok(new Set(rgbPixels(image)).size > 2, 'the image is not a flat colour');
+    // The engine's status notifications for the image model came before its answer.
+    const status = vscode.extensions.getExtension<GenAIStudioApi>(EXTENSION_ID)!.exports.status();
+    assert.doesNotMatch(status.text, /genai-image-tiny/, 'the status bar follows the completion model, not the last model used');
   });
 
   it('reuses the open panel, and the same seed gives the same image', async () => {
