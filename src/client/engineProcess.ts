@@ -51,11 +51,15 @@ export interface EngineProcessOptions {
   env?: Readonly<Record<string, string>>;
   /** Delays before successive restarts after crashes; the last one repeats. */
   backoffMs?: readonly number[];
+  /** After this many crashes in a row (each within a minute of its start) the engine is not restarted. */
+  maxCrashes?: number;
 }
 
-export type EngineState = 'stopped' | 'starting' | 'running' | 'restarting' | 'disposed';
+/** `crashed`: it died `maxCrashes` times in a row and is not restarted until the user asks. */
+export type EngineState = 'stopped' | 'starting' | 'running' | 'restarting' | 'crashed' | 'disposed';
 
 const DEFAULT_BACKOFF_MS = [250, 1000, 3000, 10000, 30000];
+const DEFAULT_MAX_CRASHES = 5;
 /** A process that ran this long before dying is not crash-looping: the backoff starts over. */
 const STABLE_AFTER_MS = 60_000;
 
@@ -232,12 +236,25 @@ export class EngineProcess {
     }
   }
 
+  /**
+   * The one supervised engine: the connection being started or restarted is shared by every request,
+   * and only a failure of that same attempt clears it (a crash during the start has already put its
+   * restart in its place).
+   */
   private ensureStarted(): Promise<MessageConnection> {
     if (this.stateValue === 'disposed') return Promise.reject(new Error('The GenAI Studio engine has been shut down.'));
-    this.connection ??= this.start().catch((error: unknown) => {
-      this.connection = undefined;
-      throw error;
-    });
+    if (this.stateValue === 'crashed') {
+      return Promise.reject(
+        new ResponseError(EngineErrorCode.EngineStopped, `The GenAI Studio engine keeps crashing (${this.crashes} times in a row), so it is not restarted: see the log, then run GenAI Studio: Restart Engine.`),
+      );
+    }
+    if (!this.connection) {
+      const attempt = this.start();
+      this.connection = attempt;
+      attempt.catch(() => {
+        if (this.connection === attempt) this.connection = undefined;
+      });
+    }
     return this.connection;
   }
 
@@ -272,7 +289,12 @@ export class EngineProcess {
     child.once('exit', () => this.onExit(child, connection));
     child.once('error', (error) => this.logEmitter.fire({ level: 'error', message: `Could not start the engine: ${error.message}` }));
     connection.listen();
-    await connection.sendRequest(Requests.info);
+    try {
+      await connection.sendRequest(Requests.info);
+    } catch (error) {
+      if (child.exitCode === null && child.signalCode === null) throw error;
+      throw new ResponseError(EngineErrorCode.EngineStopped, `The GenAI Studio engine stopped while starting (${describeExit(child)}). The log has the details.`);
+    }
     this.setState('running');
     return connection;
   }
@@ -287,6 +309,11 @@ export class EngineProcess {
     const backoff = this.options.backoffMs ?? DEFAULT_BACKOFF_MS;
     const delay = backoff[Math.min(this.crashes, backoff.length - 1)];
     this.crashes++;
+    if (this.crashes >= (this.options.maxCrashes ?? DEFAULT_MAX_CRASHES)) {
+      this.logEmitter.fire({ level: 'error', message: `The engine stopped (${describeExit(child)}; ${this.crashes} crashes in a row); it is not restarted again until you run GenAI Studio: Restart Engine.` });
+      this.setState('crashed');
+      return;
+    }
     this.logEmitter.fire({ level: 'error', message: `The engine stopped (${describeExit(child)}); restarting in ${delay} ms.` });
     this.setState('restarting');
     // Requests that arrive before the timer fires wait for the same restart.

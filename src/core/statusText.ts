@@ -25,6 +25,7 @@ export function describeCompletion(info: CompletionInfo, nowMs: number): { text:
 
 /** `gpuRequested`: the device setting names a GPU provider, so running on CPU deserves a warning icon. */
 export function describe(engine: EngineState, model: ModelStatus | undefined, gpuRequested = false): { text: string; tooltip: string; error: boolean } {
+  if (engine === 'crashed') return { text: '$(error) GenAI: engine crashed', tooltip: 'The GenAI Studio engine crashed several times in a row and is not restarted. Click for the log and Restart Engine.', error: true };
   if (engine === 'restarting') return { text: '$(debug-restart) GenAI: engine restarting', tooltip: 'The GenAI Studio engine stopped and is restarting. Click for details and the log.', error: false };
   if (engine === 'starting') return { text: '$(loading~spin) GenAI: starting', tooltip: 'Starting the GenAI Studio engine.', error: false };
   if (!model || engine === 'stopped') return { text: '$(sparkle) GenAI', tooltip: 'GenAI Studio: no model loaded yet; models load on first use. Click for details.', error: false };

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { EngineProcess, withHugePages } from '../../../src/client/engineProcess';
 import { EngineErrorCode, type ModelStatus } from '../../../src/protocol';
-import { CODE_MODEL, DIST_ENGINE, REPO_ROOT, cleanTemps, settings } from '../support/builders';
+import { CODE_MODEL, DIST_ENGINE, REPO_ROOT, cleanTemps, settings, tempDir } from '../support/builders';
 import { isAlive, waitFor } from '../../support/processes';
 
 describe('EngineProcess: the real engine in its own process', () => {
@@ -68,6 +68,30 @@ describe('EngineProcess: the real engine in its own process', () => {
     const result = await engine.generate({ jobId: 'j4', model: CODE_MODEL, prompt: 'let x = ', maxTokens: 4 });
     assert.ok(result.generatedTokens > 0);
     assert.notEqual(engine.pid, pid);
+  });
+
+  it('supervises one engine at a time when it dies before answering, and stops restarting after repeated crashes', async () => {
+    // An engine that dies at start-up (as one whose GPU provider aborts the process would): it records its pid first.
+    const dir = tempDir();
+    const pids = join(dir, 'pids');
+    writeFileSync(join(dir, 'crash.js'), `require('node:fs').appendFileSync(${JSON.stringify(pids)}, process.pid + '\\n'); process.exit(3);`);
+    const crashing = new EngineProcess({ enginePath: DIST_ENGINE, settings: settings(), backoffMs: [10], maxCrashes: 3, env: { NODE_OPTIONS: `--require ${join(dir, 'crash.js')}` } });
+    const crashed = new Promise<void>((resolve) => crashing.onState((state) => state === 'crashed' && resolve()));
+    try {
+      const first = await crashing.info().then(() => assert.fail('the engine cannot answer'), (e: unknown) => e);
+      assert.ok(first instanceof ResponseError, String(first));
+      assert.equal(first.code, EngineErrorCode.EngineStopped);
+      assert.match(first.message, /stopped while starting \(exit code 3\)/);
+      await crashed;
+      const started = () => readFileSync(pids, 'utf8').trim().split('\n').map(Number);
+      assert.equal(started().length, 3, 'the first start and two restarts, one at a time');
+      const refused = await crashing.info().then(() => assert.fail('a crashed engine is not restarted by a request'), (e: unknown) => e);
+      assert.match(String((refused as Error).message), /keeps crashing \(3 times in a row\).*Restart Engine/);
+      assert.equal(started().length, 3, 'no engine was started for that request');
+      assert.ok(started().every((pid) => !isAlive(pid)), 'no engine process is left');
+    } finally {
+      await crashing.dispose();
+    }
   });
 
   it('leaves no engine process behind after dispose', async () => {
