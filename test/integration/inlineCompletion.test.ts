@@ -46,6 +46,23 @@ describe('inline completion in VS Code', () => {
     assert.match(api.status().text, /genai-code-tiny · CPU \d+ ms/, 'the status bar shows the latency');
   });
 
+  it('asks a newly chosen model instead of answering from the cache of the one before', async () => {
+    const invoke = () => api.completion.provideInlineCompletionItems(document, position, context(vscode.InlineCompletionTriggerKind.Invoke), new vscode.CancellationTokenSource().token);
+    await invoke();
+    const answered = api.completion.lastResult;
+    await invoke();
+    assert.equal(api.completion.lastResult, answered, 'the same model at the same place answers from the cache');
+    const config = vscode.workspace.getConfiguration('genaiStudio');
+    const sameWeightsElsewhere = join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri.fsPath, 'models', 'genai-code-tiny');
+    await config.update('completion.model', sameWeightsElsewhere, vscode.ConfigurationTarget.Global);
+    try {
+      await invoke();
+      assert.notEqual(api.completion.lastResult, answered, 'the new model was asked');
+    } finally {
+      await config.update('completion.model', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('cancels a running request inside the engine when the next keystroke comes', async () => {
     // A long suggestion at a block opening, so the first request is still generating when cancelled.
     const config = vscode.workspace.getConfiguration('genaiStudio');

@@ -76,7 +76,8 @@ export class CompletionProvider implements vscode.InlineCompletionItemProvider, 
     const offset = document.offsetAt(position);
     const prefix = normalize(document.getText(new vscode.Range(document.positionAt(Math.max(0, offset - PREFIX_CHARS)), position)));
     const suffix = normalize(document.getText(new vscode.Range(position, document.positionAt(offset + SUFFIX_CHARS))));
-    const suffixKey = suffix.split('\n', 2).join('\n');
+    // What else decides the answer: the model and its prompt format (a new model must not answer from the old one's cache).
+    const suffixKey = [settings.model, settings.fimFormat, suffix.split('\n', 2).join('\n')].join('\u0001');
 
     const cached = this.cache.lookup(prefix, suffixKey);
     if (cached !== undefined) return this.items(document, position, cached);
