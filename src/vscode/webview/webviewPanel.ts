@@ -11,6 +11,8 @@ const SHARED_ROOTS = ['dist/webviews', 'media/webview', 'node_modules/@vscode-el
 // vscode-elements' icons find the codicon style sheet by this id.
 const SHARED_STYLES = [{ file: 'node_modules/@vscode/codicons/dist/codicon.css', id: 'vscode-codicon-stylesheet' }, { file: 'media/webview/base.css' }];
 const SHARED_SCRIPTS = ['node_modules/@vscode-elements/elements/dist/bundled.js'];
+/** Messages held for a page that has not said ready; a page that never does keeps only the newest. */
+export const MAX_PENDING_MESSAGES = 256;
 
 export interface WebviewPanelOptions<In> {
   viewType: string;
@@ -39,6 +41,8 @@ export class WebviewChannel<In extends { type: string }, Out> implements vscode.
   readonly onDidDispose: vscode.Event<void>;
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
+  private disposed = false;
+  private dropping = false;
   private pending: (Out | RejectedMessage)[] = [];
 
   constructor(private readonly options: WebviewPanelOptions<In>) {
@@ -52,13 +56,18 @@ export class WebviewChannel<In extends { type: string }, Out> implements vscode.
     });
     this.onDidDispose = this.panel.onDidDispose;
     this.disposables.push(this.messageEmitter, this.panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)));
-    this.panel.onDidDispose(() => this.disposables.forEach((d) => d.dispose()));
+    this.panel.onDidDispose(() => {
+      this.disposed = true;
+      this.pending = [];
+      this.disposables.forEach((d) => d.dispose());
+    });
     this.render(options.state);
   }
 
   /** Reloads the page with a fresh nonce. */
   render(state: unknown): void {
     this.ready = false;
+    this.dropping = false;
     const webview = this.panel.webview;
     const uri = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.options.extensionUri, ...file.split('/'))).toString();
     webview.html = webviewHtml({
@@ -72,12 +81,24 @@ export class WebviewChannel<In extends { type: string }, Out> implements vscode.
     });
   }
 
+  /** Results that arrive after the user closed the panel are dropped: there is no one to show them to. */
   post(message: Out | RejectedMessage): void {
+    if (this.disposed) return;
     if (!this.ready) {
       this.pending.push(message);
+      if (this.pending.length > MAX_PENDING_MESSAGES) {
+        this.pending.shift();
+        // Once per page load: at the first drop.
+        if (!this.dropping) this.options.log.warn(`${this.options.title}: the page has not said it is ready; keeping only its newest ${MAX_PENDING_MESSAGES} messages.`);
+        this.dropping = true;
+      }
       return;
     }
-    void this.panel.webview.postMessage(message);
+    this.send(message);
+  }
+
+  private send(message: Out | RejectedMessage): void {
+    this.panel.webview.postMessage(message).then(undefined, (error: Error) => this.options.log.warn(`${this.options.title}: a message did not reach the page: ${error.message}`));
   }
 
   reveal(): void {
@@ -93,7 +114,7 @@ export class WebviewChannel<In extends { type: string }, Out> implements vscode.
     if (checked.ok) {
       if (checked.value.type === 'ready') {
         this.ready = true;
-        for (const queued of this.pending.splice(0)) void this.panel.webview.postMessage(queued);
+        for (const queued of this.pending.splice(0)) this.send(queued);
       }
       this.messageEmitter.fire(checked.value);
       return;
