@@ -1,9 +1,9 @@
-// A completion stuck in a loop within a line ("-sembly-sembly-sembly", ", 0, 0, 0, 0"): small code
+// A completion stuck in a loop within a line ("-sembly-sembly-sembly", ", 0, 0, 0, 0", "+ + + +"): small code
 // models fall into these and fill the token limit with them. Found from the end of the text, so the
 // decode loop can stop as soon as one forms and post-processing can drop it.
 
-/** The longest repeated unit looked for, in characters. */
-const MAX_UNIT = 32;
+/** The longest repeated unit looked for, in characters (3 repeats of it make 192). */
+const MAX_UNIT = 64;
 /** A loop repeats its unit at least this often... */
 const MIN_REPEATS = 3;
 /**
@@ -13,8 +13,10 @@ const MIN_REPEATS = 3;
  * such as "`s` and `s` and `s` and `s` and".
  */
 const MIN_CHARS = 20;
-/** Runs of one punctuation or space character ("-----", "=====", indentation) are separators, not loops. */
-const WORDLIKE = /[\p{L}\p{N}]/u;
+/** Runs of one character ("-----", "=====", indentation) and of white space are separators, not loops. */
+function isSeparator(unit: string): boolean {
+  return new Set(unit).size === 1 || unit.trim() === '';
+}
 
 /**
  * Where the loop that ends `text` begins (the start of its first repeat), or undefined when the
@@ -31,7 +33,7 @@ export function loopStart(text: string): number | undefined {
     if (length < unit * MIN_REPEATS || length < MIN_CHARS) continue;
     const repeated = text.slice(from, from + unit);
     // Repeated lines are for post-processing's line checks, which keep the first copy.
-    if (repeated.includes('\n') || !WORDLIKE.test(repeated)) continue;
+    if (repeated.includes('\n') || isSeparator(repeated)) continue;
     if (start === undefined || from < start) start = from;
   }
   return start;

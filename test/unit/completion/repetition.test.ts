@@ -12,6 +12,11 @@ describe('loops within a line', () => {
     // Shown before the rule asked for 3 repeats over 20 characters instead of 4 over 24.
     ['`s` and `s` and `s` and `s` and', 0],
     ['ighlights, highlights, highlights, highlights,', 0],
+    // Punctuation loops and a period over 32 characters (issue 18).
+    ['x = a + + + + + + + + + + + + + + +', 5],
+    ['time 12:12:12:12:12:12:12:12:12:12', 5],
+    ['); ); ); ); ); ); ); ); ); ); );', 0],
+    [`f(${'first_argument_name, second_argument_name, '.repeat(3)}`, 2],
   ];
   for (const [text, start] of loops) {
     it(`finds where ${JSON.stringify(text.slice(0, 24))} starts looping`, () => {
@@ -25,7 +30,7 @@ describe('loops within a line', () => {
   });
 
   it('leaves code with a few repeats, separators and indentation alone', () => {
-    for (const text of ['[0, 0, 0, 0, 0, 0, 0]', '// ------------------------------------', '#'.repeat(40), ' '.repeat(40), 'const x = a + b;', 'abcabcabc', '']) {
+    for (const text of ['[0, 0, 0, 0, 0, 0, 0]', '// ------------------------------------', '#'.repeat(40), ' '.repeat(40), ' \t'.repeat(20), '/* * * */', 'const x = a + b;', 'abcabcabc', '']) {
       assert.equal(loopStart(text), undefined, JSON.stringify(text));
     }
   });
