@@ -39,7 +39,7 @@ export class Container implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly context: vscode.ExtensionContext) {
-    this.hubToken = new HubToken(context.secrets);
+    this.hubToken = new HubToken(context.secrets, context.globalState);
     this.engineProcess = this.createEngine();
     this.completion = new CompletionProvider(() => this.engineProcess, this.statusBar, this.recentFiles, this.log);
     this.disposables.push(

@@ -3,6 +3,8 @@
 import * as vscode from 'vscode';
 
 const SECRET_KEY = 'genaiStudio.hubToken';
+/** Kept beside the secret so that start-up touches the OS keychain only for users who stored a token. */
+const STORED_FLAG = 'genaiStudio.hubTokenStored';
 
 export class HubToken implements vscode.Disposable {
   private value: string | undefined;
@@ -11,11 +13,15 @@ export class HubToken implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[];
 
-  constructor(private readonly secrets: vscode.SecretStorage) {
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly state: vscode.Memento,
+  ) {
     this.disposables = [
       this.changed,
       secrets.onDidChange((event) => {
-        if (event.key === SECRET_KEY) void this.read();
+        // A change made in another window: read it, whether or not this window has seen the flag yet.
+        if (event.key === SECRET_KEY) void this.read(true);
       }),
       vscode.commands.registerCommand('genaiStudio.setHubToken', (token?: string) => this.set(token)),
     ];
@@ -41,13 +47,14 @@ export class HubToken implements vscode.Disposable {
     const trimmed = entered.trim();
     if (trimmed) await this.secrets.store(SECRET_KEY, trimmed);
     else await this.secrets.delete(SECRET_KEY);
-    await this.read();
+    await this.state.update(STORED_FLAG, Boolean(trimmed));
+    await this.read(true);
     void vscode.window.showInformationMessage(trimmed ? 'GenAI Studio: the hub access token is set.' : 'GenAI Studio: the hub access token is removed.');
     return this.value !== undefined;
   }
 
-  private async read(): Promise<void> {
-    const stored = (await this.secrets.get(SECRET_KEY)) || undefined;
+  private async read(changed = false): Promise<void> {
+    const stored = changed || this.state.get<boolean>(STORED_FLAG) ? (await this.secrets.get(SECRET_KEY)) || undefined : undefined;
     if (stored === this.value) return;
     this.value = stored;
     this.changed.fire();

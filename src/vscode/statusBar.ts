@@ -41,8 +41,6 @@ export class StatusBar implements vscode.Disposable {
     this.render();
   }
 
-
-
   setCompletionTiming(latencyMs: number, tokensPerSecond: number | undefined): void {
     this.completion = { ...this.completion, latencyMs, tokensPerSecond, error: undefined };
     this.render();
@@ -73,7 +71,7 @@ export class StatusBar implements vscode.Disposable {
     const shown = this.completionModel();
     const base = describe(this.engine, this.models.get(shown), device !== 'auto' && device !== 'cpu');
     const extra = describeCompletion(this.completion, Date.now());
-    const others = this.engine === 'running' ? describeOthers(this.models.values(), shown) : '';
+    const others = describeOthers(this.models.values(), shown);
     this.item.text = base.text + extra.text;
     this.item.tooltip = base.tooltip + extra.tooltip + others;
     this.item.backgroundColor = base.error ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;

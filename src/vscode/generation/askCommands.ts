@@ -6,10 +6,10 @@ import * as vscode from 'vscode';
 import type { EngineProcess } from '../../client/engineProcess';
 import { answerPreamble, linkCitations, sourcesDocument } from '../../core/retrieval';
 import type { RetrievedSource, SearchResult } from '../../protocol';
+import { openUntitled } from '../untitledDocument';
 import { DocumentStream } from './documentStream';
 import { reportDone, reportFailure, shippedModelNote, withCancellableProgress } from './feedback';
 import { askSourceCount, indexParams, textSettings } from './generationSettings';
-import { openUntitled } from '../untitledDocument';
 
 export interface AskDeps {
   engine: () => EngineProcess;

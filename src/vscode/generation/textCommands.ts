@@ -5,10 +5,10 @@ import * as vscode from 'vscode';
 import type { EngineProcess } from '../../client/engineProcess';
 import { BUILTIN_TEMPLATES, fillTemplate, parseTemplate, type PromptTemplate } from '../../core/templates';
 import type { FinishReason, PromptFormat } from '../../protocol';
+import { openUntitled } from '../untitledDocument';
 import { reportDone, reportFailure, withCancellableProgress } from './feedback';
 import { DocumentStream } from './documentStream';
 import { templatesFolder, textSettings, type TextOutput } from './generationSettings';
-import { openUntitled } from '../untitledDocument';
 
 export interface TextCommandDeps {
   engine: () => EngineProcess;

@@ -12,8 +12,6 @@ import { SECTION } from '../settings';
 import { WebviewChannel } from '../webview/webviewPanel';
 import { imageStudioBody } from './imageStudioBody';
 
-/** JSON-RPC's code for a cancelled request. */
-
 export interface ImageStudioDeps {
   engine: () => EngineProcess;
   log: vscode.LogOutputChannel;
