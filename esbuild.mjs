@@ -1,12 +1,27 @@
-// Bundles the three entry points separately. Native modules and Transformers.js stay external
-// (resolved from node_modules at run time) so no ONNX Runtime binary or onnxruntime-web code
-// ends up in dist/. Test suites are compiled (not bundled) next to each other in out/.
+// Bundles the three entry points separately. ONNX Runtime (a native addon) stays external and is
+// resolved from node_modules at run time; Transformers.js is bundled into dist/engine.js (with the
+// onnxruntime-web build it carries), so a packaged extension needs no other JavaScript package.
+// Test suites are compiled (not bundled) next to each other in out/.
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
-const external = ['vscode', 'onnxruntime-node', 'onnxruntime-common', 'onnxruntime-web', 'sharp', '@huggingface/transformers'];
+const external = ['vscode', 'onnxruntime-node', 'onnxruntime-common'];
+
+// Transformers.js requires sharp (a per-platform native image library) when it loads, for image
+// inputs that the engine never gives it: the diffusion pipeline makes its own pixels and PNGs. In
+// sharp's place the bundle gets a function that says so if it is ever called.
+const withoutSharp = {
+  name: 'without-sharp',
+  setup(build) {
+    build.onResolve({ filter: /^sharp$/ }, () => ({ path: 'sharp', namespace: 'without-sharp' }));
+    build.onLoad({ filter: /.*/, namespace: 'without-sharp' }, () => ({
+      contents: "module.exports = function sharp() { throw new Error('GenAI Studio does not ship sharp: Transformers.js image inputs are not supported in its engine.'); };",
+      loader: 'js',
+    }));
+  },
+};
 
 const common = {
   bundle: true,
@@ -32,7 +47,7 @@ const webviewPages = Object.fromEntries(
 );
 
 const builds = [
-  { ...common, entryPoints: { extension: 'src/extension.ts', engine: 'src/engine/main.ts', cli: 'src/cli/main.ts' }, outdir: 'dist' },
+  { ...common, entryPoints: { extension: 'src/extension.ts', engine: 'src/engine/main.ts', cli: 'src/cli/main.ts' }, outdir: 'dist', plugins: [withoutSharp] },
   // Integration and e2e suites and benchmarks run inside VS Code / Node against the built dist/;
   // every package is external.
   { ...common, entryPoints: [...filesUnder('test/integration', '.ts'), ...filesUnder('test/e2e', '.ts')], outdir: 'out/test', outbase: 'test', packages: 'external' },

@@ -11,8 +11,8 @@
 // Usage as a script:  node scripts/vscode-runtime.mjs [--print]
 //
 // Environment: GENAI_VSCODE_TEST_DIR overrides the .vscode-test folder; CHROMIUM_PATH overrides the browser.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -93,16 +93,15 @@ function stampMatches() {
   }
 }
 
-/** The runtime is installed and its stamp matches (no install needed). */
 /** code-server's command line for one workbench on 127.0.0.1 (npm start and the e2e harness). */
-export function codeServerArgs({ port, extensionsDir, userDataDir, config, workspace }) {
+export function codeServerArgs({ port, extensionsDir, userDataDir, config, workspace, workspaceTrust = false }) {
   return [
     runtimePaths.codeServerEntry,
     '--bind-addr', `127.0.0.1:${port}`,
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--extensions-dir', extensionsDir,
     '--user-data-dir', userDataDir,
     '--config', config,
@@ -110,6 +109,22 @@ export function codeServerArgs({ port, extensionsDir, userDataDir, config, works
   ];
 }
 
+/**
+ * Installs a VSIX as a person would (`code-server --install-extension`) into an extensions folder and
+ * returns the folder it was unpacked to.
+ */
+export function installVsix({ vsix, extensionsDir, userDataDir, env }) {
+  const before = new Set(existsSync(extensionsDir) ? readdirSync(extensionsDir) : []);
+  execFileSync(runtimePaths.node24, [runtimePaths.codeServerEntry, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const added = readdirSync(extensionsDir).filter((name) => !before.has(name) && statSync(join(extensionsDir, name)).isDirectory());
+  if (added.length !== 1) throw new Error(`installing ${vsix} added ${added.length} folders to ${extensionsDir}: ${added.join(', ')}`);
+  return join(extensionsDir, added[0]);
+}
+
+/** The runtime is installed and its stamp matches (no install needed). */
 export function isRuntimeReady() {
   return stampMatches();
 }

@@ -30,6 +30,8 @@ export interface EngineSettings {
   memoryBudgetMB: number;
   /** A model unused for this long is unloaded; 0 keeps models loaded. */
   idleUnloadSeconds: number;
+  /** Folders of a workspace the user has not trusted: no model loads from inside them. */
+  untrustedFolders?: string[];
 }
 
 export type ModelState = 'loading' | 'ready' | 'busy' | 'failed' | 'unloaded';
@@ -520,4 +522,6 @@ export enum EngineErrorCode {
   BadRequest = 1005,
   /** The engine process stopped while the request was in flight. */
   EngineStopped = 1006,
+  /** The model folder is inside a workspace the user has not trusted. */
+  Untrusted = 1007,
 }

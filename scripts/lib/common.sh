@@ -44,6 +44,15 @@ ensure_node_modules() {
   fi
 }
 
-build() {
-  cd "$REPO_ROOT" && node esbuild.mjs
+# Every platform's VSIX (npm run package), then the check of what each carries.
+package_and_check() {
+  cd "$REPO_ROOT" && node scripts/package.mjs && npx --no-install mocha --config test/package/.mocharc.json
+}
+
+# The VSIX of this machine's platform, which the e2e suite installs.
+host_vsix() {
+  local version target
+  version=$(node -p "require('$REPO_ROOT/package.json').version")
+  target=$(node -p "process.platform + '-' + process.arch")
+  echo "$REPO_ROOT/.package/genai-studio-$version-$target.vsix"
 }

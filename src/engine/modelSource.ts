@@ -1,8 +1,8 @@
 // Turns a model reference into where its files come from: a local folder, or a hub id that
 // Transformers.js downloads into the hub cache.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { parseModelRef } from '../core/modelRef';
 import { EngineErrorCode, type EngineSettings } from '../protocol';
 import { EngineError } from './errors';
@@ -39,7 +39,23 @@ export function resolveModelSource(ref: string, settings: EngineSettings): Model
       if (!statSync(parsed.path).isDirectory()) {
         throw new EngineError(EngineErrorCode.ModelNotFound, `${parsed.path} is a file, not a model folder. Point the setting at the folder that holds config.json.`);
       }
+      refuseUntrusted(parsed.path, settings.untrustedFolders ?? []);
       return { kind: 'local', ref, path: parsed.path };
+    }
+  }
+}
+
+/** A model folder inside an untrusted workspace (symbolic links followed) is refused: its files come with the workspace. */
+function refuseUntrusted(path: string, untrustedFolders: string[]): void {
+  const real = realpathSync(path);
+  for (const folder of untrustedFolders) {
+    const root = existsSync(folder) ? realpathSync(folder) : folder;
+    const within = relative(root, real);
+    if (within === '' || (!within.startsWith('..') && !isAbsolute(within))) {
+      throw new EngineError(
+        EngineErrorCode.Untrusted,
+        `${path} is inside the workspace folder ${folder}, which is not trusted, so GenAI Studio loads no model from it. Trust the workspace (Workspaces: Manage Workspace Trust), or move the model out of it.`,
+      );
     }
   }
 }

@@ -1,6 +1,8 @@
 // The one place that talks to Transformers.js: it is loaded lazily (it pulls in ONNX Runtime),
 // configured from the engine settings (hub endpoint, cache, offline), and its errors are turned
 // into messages that say what to do.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { EngineErrorCode, type ExecutionDevice } from '../protocol';
 import { deviceLabel } from './devices';
 import { EngineError, errorMessage } from './errors';
@@ -114,6 +116,16 @@ function explainLoadError(error: unknown, source: ModelSource, context: LoadCont
       );
     }
   }
+  const missing = /file was not found locally at "([^"]+)"/.exec(message);
+  if (source.kind === 'local' && missing) {
+    return new EngineError(EngineErrorCode.ModelInvalid, `${missing[1]} is missing: the model folder ${source.path} is incomplete. Re-export or re-download the model.`);
+  }
+  if (/External initializer|external data/i.test(message)) {
+    return new EngineError(
+      EngineErrorCode.ModelInvalid,
+      `The external weights of ${source.ref} (${externalDataFiles(source)}) are truncated or unreadable (${firstLine(message)}). Re-export or re-download the model.`,
+    );
+  }
   if (/protobuf parsing failed|Load model from .* failed|invalid model|ModelProto/i.test(message)) {
     return new EngineError(
       EngineErrorCode.ModelInvalid,
@@ -124,6 +136,13 @@ function explainLoadError(error: unknown, source: ModelSource, context: LoadCont
     return new EngineError(EngineErrorCode.ModelInvalid, `The tokenizer of ${source.ref} could not be loaded: ${firstLine(message)}`);
   }
   return error instanceof Error ? error : new Error(message);
+}
+
+/** The .onnx_data files (weights stored beside a graph) that a model folder holds, for error messages. */
+function externalDataFiles(source: ModelSource): string {
+  const dir = source.kind === 'local' ? join(source.path, 'onnx') : undefined;
+  const files = dir && existsSync(dir) ? readdirSync(dir).filter((name) => /\.onnx_data(_\d+)?$/.test(name)) : [];
+  return files.length > 0 ? files.map((name) => `onnx/${name}`).join(', ') : 'the onnx/*.onnx_data files';
 }
 
 function firstLine(text: string): string {

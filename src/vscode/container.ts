@@ -57,7 +57,7 @@ export class Container implements vscode.Disposable {
       // Indexes persist per workspace (global storage when no folder is open).
       new WorkspaceAsk({ engine: () => this.engineProcess, log: this.log, storageDir: vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'retrieval').fsPath }),
       this.hubToken,
-      onEngineSettingsChanged(() => this.applySettings('Settings changed')),
+      onEngineSettingsChanged((why) => this.applySettings(why)),
       this.hubToken.onDidChange(() => this.applySettings('The hub access token changed')),
     );
   }

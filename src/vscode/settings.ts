@@ -17,6 +17,7 @@ export function readEngineSettings(context: vscode.ExtensionContext, hubToken: s
     gpuDeviceId: clampInt(config.get<number>('gpuDeviceId', 0), 0, Number.MAX_SAFE_INTEGER),
     memoryBudgetMB: Math.max(64, config.get<number>('memoryBudgetMB', DEFAULTS.memoryBudgetMB)),
     idleUnloadSeconds: Math.max(0, config.get<number>('idleUnloadSeconds', DEFAULTS.idleUnloadSeconds)),
+    untrustedFolders: vscode.workspace.isTrusted ? [] : (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
   };
 }
 
@@ -52,9 +53,16 @@ function clampInt(value: number, min: number, max: number): number {
   return Math.round(Math.min(max, Math.max(min, Number.isFinite(value) ? value : min)));
 }
 
-/** Fires when any engine-relevant setting changes, so it takes effect without a reload. */
-export function onEngineSettingsChanged(listener: () => void): vscode.Disposable {
-  return vscode.workspace.onDidChangeConfiguration((event) => {
-    if (['hubEndpoint', 'offline', 'device', 'gpuDeviceId', 'memoryBudgetMB', 'idleUnloadSeconds'].some((key) => event.affectsConfiguration(`${SECTION}.${key}`))) listener();
-  });
+/**
+ * Fires when any engine-relevant setting changes, so it takes effect without a reload; also when the
+ * workspace is trusted or its folders change (which folders no model may load from).
+ */
+export function onEngineSettingsChanged(listener: (why: string) => void): vscode.Disposable {
+  return vscode.Disposable.from(
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (['hubEndpoint', 'offline', 'device', 'gpuDeviceId', 'memoryBudgetMB', 'idleUnloadSeconds'].some((key) => event.affectsConfiguration(`${SECTION}.${key}`))) listener('Settings changed');
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => listener('The workspace is trusted now')),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => listener('The workspace folders changed')),
+  );
 }

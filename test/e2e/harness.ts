@@ -8,10 +8,13 @@
 //   await wb.screenshot('status');                   // -> test-results/status.png
 //   await wb.close();                                // browser, server process group, run folder
 //
-// The extension is the repository folder itself, symlinked into a fresh --extensions-dir as
+// The extension is, by default, the repository folder itself, symlinked into a fresh --extensions-dir as
 // genai-studio.genai-studio-<version>, so the checked-out dist/ (and node_modules/) is what runs: build with
-// `node esbuild.mjs` first. Set GENAI_TEST_VERBOSE=1 to echo code-server's output and the browser console,
+// `node esbuild.mjs` first. With GENAI_TEST_VSIX=<file.vsix> (what `npm test` does) it is that VSIX,
+// copied out of the checkout and installed once per run with `code-server --install-extension`, as a
+// person installs it. Set GENAI_TEST_VERBOSE=1 to echo code-server's output and the browser console,
 // GENAI_TEST_KEEP=1 to keep the per-run folder.
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -44,7 +47,8 @@ interface RuntimeModule {
   loadPlaywright(): typeof import('playwright-core');
   chromiumArgs: string[];
   cleanUserSettings: Record<string, unknown>;
-  codeServerArgs(o: { port: number; extensionsDir: string; userDataDir: string; config: string; workspace: string }): string[];
+  codeServerArgs(o: { port: number; extensionsDir: string; userDataDir: string; config: string; workspace: string; workspaceTrust?: boolean }): string[];
+  installVsix(o: { vsix: string; extensionsDir: string; userDataDir: string; env: NodeJS.ProcessEnv }): string;
 }
 interface RunDir {
   dir: string;
@@ -75,11 +79,31 @@ async function loadScripts(): Promise<{ runtime: RuntimeModule; procs: ProcsModu
   return { runtime: runtime as RuntimeModule, procs: procs as ProcsModule };
 }
 
+let installed: string | undefined;
+
+/**
+ * The folder of the extension installed from GENAI_TEST_VSIX, installed on first use into a run folder
+ * of its own (nothing of the checkout on its path) and removed when the test process exits.
+ */
+function installedFromVsix(vsix: string, runtime: RuntimeModule, procs: ProcsModule, node24: string): string {
+  if (installed) return installed;
+  if (!fs.existsSync(vsix)) throw new Error(`GENAI_TEST_VSIX=${vsix} does not exist; run \`npm run package linux-x64\` first`);
+  const run = procs.makeRunDir('gv');
+  process.on('exit', () => procs.removeDir(run.dir));
+  const copy = path.join(run.dir, path.basename(vsix));
+  fs.copyFileSync(vsix, copy);
+  const env = { ...process.env, ...run.env, PATH: `${path.dirname(node24)}:${process.env.PATH ?? ''}` };
+  installed = runtime.installVsix({ vsix: copy, extensionsDir: path.join(run.dir, 'ext'), userDataDir: path.join(run.dir, 'data'), env });
+  return installed;
+}
+
 export interface StartOptions {
   /** Folder to open; default: a fresh copy of test/fixtures/workspace inside the run folder. */
   workspace?: string;
   /** Extra user settings (merged over the clean-screenshot defaults). */
   settings?: Record<string, unknown>;
+  /** Open the workspace in Restricted Mode, as VS Code opens a folder the user has not trusted. */
+  untrusted?: boolean;
   /** Browser viewport; default 1440x900. */
   viewport?: { width: number; height: number };
   /** How long to wait for the workbench to appear (ms); default 90 s. */
@@ -105,6 +129,8 @@ export interface Workbench {
   /** Text of the active editor's visible lines (rendered text: non-breaking spaces become spaces). */
   activeEditorText(): Promise<string>;
   screenshot(name: string): Promise<string>;
+  /** Every http(s) or WebSocket request the page and its webviews made to a host other than 127.0.0.1. */
+  requestsLeavingLocalhost: string[];
   close(opts?: { keep?: boolean }): Promise<void>;
 }
 
@@ -118,20 +144,23 @@ export async function startWorkbench(options: StartOptions = {}): Promise<Workbe
   const { chromium } = runtime.loadPlaywright();
 
   const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
-  const mainFile = path.join(repoRoot, pkg.main ?? 'dist/extension.js');
+  const vsix = process.env.GENAI_TEST_VSIX;
+  const extension = vsix ? installedFromVsix(path.resolve(vsix), runtime, procs, paths.node24) : repoRoot;
+  const mainFile = path.join(extension, pkg.main ?? 'dist/extension.js');
   if (!fs.existsSync(mainFile)) throw new Error(`${mainFile} is missing; run \`node esbuild.mjs\` first`);
 
   const run = procs.makeRunDir('ge');
   const workspace = options.workspace ?? path.join(run.dir, 'ws');
   if (!options.workspace) fs.cpSync(path.join(repoRoot, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
 
-  // The extension: this checkout, symlinked as an installed extension.
+  // The extension (the installed VSIX, or this checkout), linked into a fresh extensions folder.
   const extensionsDir = path.join(run.dir, 'ext');
   fs.mkdirSync(extensionsDir);
-  fs.symlinkSync(repoRoot, path.join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`), 'dir');
+  fs.symlinkSync(extension, path.join(extensionsDir, vsix ? path.basename(extension) : `${pkg.publisher}.${pkg.name}-${pkg.version}`), 'dir');
 
   const userDataDir = path.join(run.dir, 'data');
-  const settings = { ...runtime.cleanUserSettings, ...options.settings };
+  const trust = options.untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
+  const settings = { ...runtime.cleanUserSettings, ...trust, ...options.settings };
   procs.writeSettings(path.join(userDataDir, 'User', 'settings.json'), settings);
   procs.writeSettings(path.join(userDataDir, 'Machine', 'settings.json'), settings);
 
@@ -145,13 +174,16 @@ export async function startWorkbench(options: StartOptions = {}): Promise<Workbe
     GENAI_TEST_RUN_DIR: run.dir,
     GENAI_TEST_WORKSPACE: workspace,
     PATH: `${path.dirname(paths.node24)}:${process.env.PATH ?? ''}`,
+    // No extension gallery, as in an offline installation: otherwise the workbench itself asks
+    // open-vsx.org about the installed extensions, which the requests check below would count.
+    EXTENSIONS_GALLERY: '{}',
   };
   delete env.ELECTRON_RUN_AS_NODE;
   delete env.VSCODE_IPC_HOOK_CLI;
 
   const server = procs.spawnGroup(
     paths.node24,
-    runtime.codeServerArgs({ port, extensionsDir, userDataDir, config, workspace }),
+    runtime.codeServerArgs({ port, extensionsDir, userDataDir, config, workspace, workspaceTrust: options.untrusted }),
     { env, cwd: run.dir, logFile: serverLog, echo: verbose },
   );
   const onExit = () => {
@@ -191,6 +223,22 @@ export async function startWorkbench(options: StartOptions = {}): Promise<Workbe
       headless: true,
       args: runtime.chromiumArgs,
       viewport: options.viewport ?? { width: 1440, height: 900 },
+    });
+    // Webview resources (https://*.vscode-resource.vscode-cdn.net/...) are answered by the webview's
+    // service worker from the extension's folder; a request a Content-Security-Policy blocks never starts.
+    const requestsLeavingLocalhost: string[] = [];
+    const leavesLocalhost = (url: string) => {
+      const target = new URL(url);
+      return /^(https?|wss?):$/.test(target.protocol) && target.hostname !== '127.0.0.1';
+    };
+    context.on('requestfinished', (request) => {
+      if (!leavesLocalhost(request.url())) return;
+      void request.response().then((response) => {
+        if (!response?.fromServiceWorker()) requestsLeavingLocalhost.push(request.url());
+      });
+    });
+    context.on('requestfailed', (request) => {
+      if (leavesLocalhost(request.url()) && !/^csp$|ERR_BLOCKED_BY_CSP/.test(request.failure()?.errorText ?? '')) requestsLeavingLocalhost.push(`${request.url()} (${request.failure()?.errorText})`);
     });
     const page = context.pages()[0] ?? (await context.newPage());
     if (verbose) {
@@ -240,6 +288,7 @@ export async function startWorkbench(options: StartOptions = {}): Promise<Workbe
       url,
       workspace,
       runDir: run.dir,
+      requestsLeavingLocalhost,
 
       async openFile(relativePath, timeoutMs = 30_000) {
         const name = path.basename(relativePath);
@@ -344,7 +393,10 @@ export function useWorkbench(options: StartOptions = {}): () => Workbench {
     }
   });
   after(async () => {
+    const leaving = wb?.requestsLeavingLocalhost ?? [];
     await wb?.close();
+    // Nothing the workbench, the extension's webviews or their pages load may leave the machine.
+    assert.deepEqual(leaving, [], 'requests that left 127.0.0.1');
   });
   return () => wb!;
 }

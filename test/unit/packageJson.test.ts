@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { FIM_FORMAT_NAMES } from '../../src/core/completion';
 import { COMPLETION_DEFAULTS, DEFAULTS } from '../../src/defaults';
@@ -39,7 +40,25 @@ describe('package.json manifest', () => {
     for (const heavy of ['onnxruntime-node', '@huggingface/transformers', 'onnxruntime-web', 'sharp']) {
       assert.ok(!bundle.includes(`require("${heavy}")`), `dist/extension.js requires ${heavy}`);
     }
-    const engine = readFileSync(join(REPO_ROOT, 'dist', 'engine.js'), 'utf8');
-    assert.ok(!engine.includes('onnxruntime-web'), 'no onnxruntime-web in the engine bundle');
+  });
+
+  it('bundles all but ONNX Runtime: the engine and the extension require no package that the VSIX does not carry', () => {
+    for (const [bundle, carried] of [
+      ['extension.js', ['vscode']],
+      ['engine.js', ['onnxruntime-common', 'onnxruntime-node']],
+    ] as const) {
+      const code = readFileSync(join(REPO_ROOT, 'dist', bundle), 'utf8');
+      const required = new Set([...code.matchAll(/\brequire\("([^".][^"]*)"\)/g)].map((m) => m[1]).filter((name) => !isBuiltin(name)));
+      assert.deepEqual([...required].sort(), carried, bundle);
+    }
+  });
+
+  it('declares what it restricts in untrusted and virtual workspaces', () => {
+    const { untrustedWorkspaces, virtualWorkspaces } = manifest.capabilities;
+    assert.equal(untrustedWorkspaces.supported, 'limited');
+    assert.match(untrustedWorkspaces.description, /does not index the workspace.*prompt templates.*no model from a folder inside it/);
+    assert.ok(untrustedWorkspaces.restrictedConfigurations.includes('genaiStudio.templates.folder'));
+    for (const key of untrustedWorkspaces.restrictedConfigurations) assert.ok(properties[key], `${key} is a setting`);
+    assert.equal(virtualWorkspaces.supported, 'limited');
   });
 });

@@ -1,7 +1,8 @@
 """Exports a checkpoint to the Transformers.js layout: config.json, generation_config.json,
 tokenizer.json, tokenizer_config.json, onnx/model.onnx (fp32), onnx/model_quantized.onnx
 (int8 weights: DynamicQuantizeLinear + MatMulInteger, the pattern of ORT's quantize_dynamic) and
-onnx/model_append_kv.onnx (the engine's CPU decoding graph, append_kv.py).
+onnx/model_append_kv.onnx (the engine's CPU decoding graph, append_kv.py); the fp32 graphs keep
+their weights once, in onnx/model.onnx_data (share_weights.py).
 Usage: export.py WORK_DIR OUT_DIR"""
 import json
 import os
@@ -14,6 +15,7 @@ from onnx import helper, numpy_helper, TensorProto
 
 sys.path.insert(0, os.path.dirname(__file__))
 import append_kv  # noqa: E402
+import share_weights  # noqa: E402
 import bpe  # noqa: E402
 from model import GPT, Exportable  # noqa: E402
 
@@ -114,6 +116,7 @@ def main():
         export_fp32(model, fp32)
     n = quantize(fp32, os.path.join(out, 'onnx', 'model_quantized.onnx'))
     append_kv.write(out)
+    share_weights.share(out)
     write_reference(model, encoder, os.path.join(work, 'corpus', 'heldout.jsonl'), os.path.join(work, 'reference.json'))
     # The model carries its training history, so a later run can continue from it (train.py --init-from).
     st = saved['state']

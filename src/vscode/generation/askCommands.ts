@@ -1,6 +1,7 @@
 // "Ask the Workspace..." and "Show Sources...": the engine indexes and searches the folder, the answer
 // opens in a Markdown document whose citations link to file and line. After a folder's first search
-// in this session, file events keep its index current.
+// in this session, file events keep its index current (nothing is watched before that). The engine
+// reads the files from disk: an untrusted workspace is not indexed, nor is a virtual folder.
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { EngineProcess } from '../../client/engineProcess';
@@ -35,20 +36,14 @@ export interface AskRun {
 const UPDATE_DELAY_MS = 1000;
 
 export class WorkspaceAsk implements vscode.Disposable {
-  /** Folders searched in this session: their indexes follow file events. */
-  private readonly indexed = new Set<string>();
+  /** Folders searched in this session, by path, with the watcher that keeps their index current. */
+  private readonly indexed = new Map<string, vscode.Disposable>();
   private readonly changed = new Map<string, Set<string>>();
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly deps: AskDeps) {
-    const watcher = vscode.workspace.createFileSystemWatcher('**/*');
-    const onEvent = (uri: vscode.Uri) => this.fileChanged(uri);
     this.disposables.push(
-      watcher,
-      watcher.onDidCreate(onEvent),
-      watcher.onDidChange(onEvent),
-      watcher.onDidDelete(onEvent),
       vscode.commands.registerCommand('genaiStudio.askWorkspace', (args?: AskArgs) => this.ask(args)),
       vscode.commands.registerCommand('genaiStudio.showSources', (args?: AskArgs) => this.showSources(args)),
     );
@@ -56,7 +51,15 @@ export class WorkspaceAsk implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.timer);
-    for (const d of this.disposables) d.dispose();
+    for (const d of [...this.disposables, ...this.indexed.values()]) d.dispose();
+  }
+
+  /** From a folder's first search on, its file events update its index. */
+  private follow(folder: vscode.WorkspaceFolder): void {
+    if (this.indexed.has(folder.uri.fsPath)) return;
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
+    const onEvent = (uri: vscode.Uri) => this.fileChanged(uri);
+    this.indexed.set(folder.uri.fsPath, vscode.Disposable.from(watcher, watcher.onDidCreate(onEvent), watcher.onDidChange(onEvent), watcher.onDidDelete(onEvent)));
   }
 
   async ask(args: AskArgs = {}): Promise<AskRun | undefined> {
@@ -126,7 +129,7 @@ export class WorkspaceAsk implements vscode.Disposable {
     });
     try {
       const found = await this.deps.engine().search({ ...this.params(folder), question, limit: askSourceCount() }, token);
-      this.indexed.add(folder.uri.fsPath);
+      this.follow(folder);
       this.deps.log.info(`Index of ${folder.name}: ${found.index.files} files, ${found.index.chunks} passages (${found.index.added} added, ${found.index.updated} updated, ${found.index.removed} removed, ${found.index.skippedCount} skipped) in ${found.index.ms} ms.`);
       if (found.sources.length === 0) {
         void vscode.window.showWarningMessage('GenAI Studio: nothing in the workspace matches the question. Rephrase it with words that appear in the files (names, terms).');
@@ -144,9 +147,17 @@ export class WorkspaceAsk implements vscode.Disposable {
       reportFailure(this.deps.log, title, new Error(`${title} searches the files of a workspace folder: open a folder first (File > Open Folder).`));
       return undefined;
     }
+    if (!vscode.workspace.isTrusted) {
+      reportFailure(this.deps.log, title, new Error(`${title} reads and indexes every file of the workspace, which GenAI Studio does not do in Restricted Mode. Trust the workspace first (Workspaces: Manage Workspace Trust).`));
+      return undefined;
+    }
     const active = vscode.window.activeTextEditor && vscode.workspace.getWorkspaceFolder(vscode.window.activeTextEditor.document.uri);
     const folder = active ?? (folders.length === 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder should be searched?' }));
     if (!folder) return undefined;
+    if (folder.uri.scheme !== 'file') {
+      reportFailure(this.deps.log, title, new Error(`${title} indexes files on this machine's disk, and ${folder.name} is a virtual folder (${folder.uri.scheme}:). Open a local copy of it.`));
+      return undefined;
+    }
     const editor = vscode.window.activeTextEditor;
     const selection = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
     const question = args.question ?? (await vscode.window.showInputBox({ title: `GenAI Studio: ${title}`, prompt: `A question about ${folder.name}`, value: selection, ignoreFocusOut: true }));

@@ -96,18 +96,21 @@ async function chooseAction(): Promise<'run' | 'preview' | undefined> {
 
 /** Built-in templates and the workspace's; a broken workspace template is listed with its error. */
 async function chooseTemplate(wanted: string | undefined): Promise<PromptTemplate | undefined> {
-  const { templates, broken } = await workspaceTemplates();
+  const restricted = !vscode.workspace.isTrusted;
+  const { templates, broken } = restricted ? { templates: [], broken: [] } : await workspaceTemplates();
   const all = [...BUILTIN_TEMPLATES, ...templates];
+  const restrictedNote = `GenAI Studio runs no prompt template of an untrusted workspace (${templatesFolder()}/*.md). Trust the workspace to use them (Workspaces: Manage Workspace Trust).`;
   if (wanted !== undefined) {
     const found = all.find((t) => t.name === wanted || (t.source === 'built-in' && t.strategy === wanted));
     if (found) return found;
     const error = broken.find((b) => b.name === wanted);
     if (error) throw error.error;
-    throw new Error(`There is no template "${wanted}". Built-in: ${BUILTIN_TEMPLATES.map((t) => t.strategy).join(', ')}; workspace templates live in ${templatesFolder()}/*.md.`);
+    throw new Error(`There is no template "${wanted}". Built-in: ${BUILTIN_TEMPLATES.map((t) => t.strategy).join(', ')}; ${restricted ? restrictedNote : `workspace templates live in ${templatesFolder()}/*.md.`}`);
   }
   const items = [
     ...all.map((t) => ({ label: t.name, description: t.strategy, detail: `${t.description}${t.source === 'built-in' ? '' : ` (${t.source})`}`, template: t as PromptTemplate | undefined, error: undefined as Error | undefined })),
     ...broken.map((b) => ({ label: `$(error) ${b.name}`, description: 'cannot be used', detail: b.error.message, template: undefined, error: b.error })),
+    ...(restricted ? [{ label: '$(shield) Workspace templates are off', description: 'Restricted Mode', detail: restrictedNote, template: undefined, error: new Error(restrictedNote) }] : []),
   ];
   const picked = await vscode.window.showQuickPick(items, { title: 'GenAI Studio: Generate with Template', placeHolder: `Zero-shot, few-shot, chain-of-thought, or your team's templates in ${templatesFolder()}/` });
   if (picked?.error) throw picked.error;

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { EngineError } from '../../../src/engine/errors';
-import { EngineErrorCode } from '../../../src/protocol';
+import { EngineErrorCode, type EngineSettings } from '../../../src/protocol';
 import { cleanTemps, copyOfCodeModel, settings, tempDir } from '../support/builders';
 import { disposeManagers, harness } from './harness';
 
-async function loadError(ref: string): Promise<EngineError> {
-  const { manager, loader } = harness(settings());
+async function loadError(ref: string, overrides: Partial<EngineSettings> = {}): Promise<EngineError> {
+  const { manager, loader } = harness(settings(overrides));
   const error = await manager.use(ref, loader, async () => undefined).then(
     () => assert.fail(`loading ${ref} should fail`),
     (e: unknown) => e,
@@ -35,6 +35,33 @@ describe('bad model input gives errors that say what is wrong and what to do', (
     truncateSync(join(dir, 'onnx', 'model.onnx'), 4096);
     const error = await loadError(dir);
     assert.equal(error.code, EngineErrorCode.ModelInvalid);
+  });
+
+  for (const [what, damage] of [
+    ['truncated', (file: string) => truncateSync(file, 1 << 20)],
+    ['missing', (file: string) => rmSync(file)],
+  ] as const) {
+    it(`a ${what} external weights file (model.onnx_data, shared by both graphs)`, async () => {
+      const dir = copyOfCodeModel();
+      damage(join(dir, 'onnx', 'model.onnx_data'));
+      const error = await loadError(dir);
+      assert.equal(error.code, EngineErrorCode.ModelInvalid);
+      assert.match(error.message, /model\.onnx_data.*Re-export or re-download/);
+    });
+  }
+
+  it('a model folder inside an untrusted workspace folder, even through a symbolic link, is refused until the workspace is trusted', async () => {
+    const model = copyOfCodeModel();
+    const workspace = dirname(model);
+    const link = join(tempDir(), 'linked-model');
+    symlinkSync(model, link, 'dir');
+    for (const ref of [model, link]) {
+      const error = await loadError(ref, { untrustedFolders: [workspace] });
+      assert.equal(error.code, EngineErrorCode.Untrusted);
+      assert.match(error.message, /not trusted.*Trust the workspace \(Workspaces: Manage Workspace Trust\)/);
+    }
+    const { manager, loader } = harness(settings({ untrustedFolders: [] }));
+    assert.equal(await manager.use(link, loader, async () => 'loaded'), 'loaded');
   });
 
   it('a missing tokenizer.json', async () => {
