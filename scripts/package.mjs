@@ -49,10 +49,10 @@ function copyPackage(stage, name, paths) {
   return version;
 }
 
-/** The manifest that ships: no scripts, no development or CLI entries, the shipped packages as dependencies. */
+/** The manifest that ships: no scripts, no development or command-line entries (`bin`, the npm `files`), the shipped packages as dependencies. */
 function stagedManifest(dependencies) {
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  for (const key of ['scripts', 'devDependencies', 'bin']) delete manifest[key];
+  for (const key of ['scripts', 'devDependencies', 'bin', 'files']) delete manifest[key];
   manifest.dependencies = dependencies;
   return manifest;
 }

@@ -2,13 +2,21 @@
 import type * as vscode from 'vscode';
 import { Container, type GenAIStudioApi } from './vscode/container';
 
-/** When this bundle started evaluating: activation time is measured from here. */
-const moduleLoadedAt = performance.now();
+/** When the bundle started evaluating: esbuild.mjs puts it on the bundle's first line. */
+declare const bundleStartedAt: number;
+/**
+ * The extension's own start-up cost is the evaluation of its bundle (every import has run by this
+ * line) plus activate(); what VS Code does in between (the extension context, its storage) is not ours.
+ */
+const evaluationMs = performance.now() - bundleStartedAt;
 let container: Container | undefined;
 
 export function activate(context: vscode.ExtensionContext): GenAIStudioApi {
+  const started = performance.now();
   container = new Container(context);
-  return container.api(performance.now() - moduleLoadedAt);
+  const activationMs = evaluationMs + (performance.now() - started);
+  container.log.info(`Activated in ${activationMs.toFixed(1)} ms (evaluating the extension's code, then activate).`);
+  return container.api(activationMs);
 }
 
 export async function deactivate(): Promise<void> {

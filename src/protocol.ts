@@ -122,7 +122,8 @@ export interface GenerateParams {
   timeBudgetMs?: number;
 }
 
-export type FinishReason = 'stop' | 'length' | 'cancelled' | 'time' | 'context';
+/** `loop`: the text began repeating itself within a line; generation stopped there and the repeats were cut. */
+export type FinishReason = 'stop' | 'length' | 'cancelled' | 'time' | 'context' | 'loop';
 
 /** What a decode loop reports about its work. */
 export interface GenerationStats {

@@ -65,7 +65,7 @@ export function probeDevices(platform: Platform): DeviceProbe[] {
         : {
             device: 'cuda',
             available: false,
-            reason: `the CUDA provider library is not installed (${cudaLib} is missing). The extension's VSIX cannot carry it: onnxruntime-node downloads it in its npm install script (with network access, without ONNXRUNTIME_NODE_INSTALL=skip, CUDA 12 and cuDNN 9 on the machine). On an NVIDIA GPU choose webgpu instead`,
+            reason: `the CUDA provider library is not installed (${cudaLib} is missing). onnxruntime-node downloads it in its npm install script, which the extension's VSIX never runs and npm 11 runs only when allowed (npm install --allow-scripts=onnxruntime-node, with network access, CUDA 12 and cuDNN 9 on the machine). On an NVIDIA GPU, webgpu works without it`,
           }
       : { device: 'cuda', available: false, reason: `ONNX Runtime has no CUDA build for ${os}-${arch}` };
   const vulkanLoader = os !== 'linux' || vulkanLoaderPaths().some((p) => platform.fileExists(p));

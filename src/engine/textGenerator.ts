@@ -2,6 +2,7 @@
 // decoding also feeds prompt-lookup guesses, several tokens per pass), streaming text, stopping on
 // EOS, stop strings, token limit, time budget or cancellation.
 import * as ort from 'onnxruntime-node';
+import { endsInLoop, loopStart } from '../core/completion';
 import { CancelledError } from '../core/jobScheduler';
 import { acceptDraft, draftTokens } from '../core/promptLookup';
 import { sampleToken, seededRandom, type SamplingOptions } from '../core/sampling';
@@ -26,6 +27,16 @@ export interface GenerationOutcome extends GenerationStats {
 }
 
 export const MAX_NEW_TOKENS = 4096;
+
+/**
+ * For prose and answers: stop as soon as the text falls into a loop within a line ("12:12:12:...",
+ * "+ 1 + 1 + 1"), which small models fill the token limit with, and cut the repeats from the result.
+ */
+export async function generateWithoutLoops(model: CausalLM, request: GenerationRequest, signal: AbortSignal, onText: (text: string, generatedTokens: number) => void): Promise<GenerationOutcome> {
+  const outcome = await generate(model, { ...request, stopWhen: endsInLoop }, signal, onText);
+  const start = loopStart(outcome.text);
+  return start === undefined ? outcome : { ...outcome, text: outcome.text.slice(0, start).trimEnd(), finishReason: 'loop' };
+}
 
 export async function generate(
   model: CausalLM,

@@ -19,7 +19,7 @@ import { registerWalkthroughCommands } from './walkthrough/walkthroughCommands';
 
 /** What the extension exports: read-only facts for tests and other extensions. */
 export interface GenAIStudioApi {
-  /** From the extension bundle's evaluation to the end of activate(), in ms. */
+  /** The evaluation of the extension bundle plus activate(), in ms. */
   activationMs: number;
   enginePid(): number | undefined;
   status(): StatusSnapshot;
@@ -98,6 +98,7 @@ export class Container implements vscode.Disposable {
       settings: this.engineSettings(),
     });
     engine.onState((state) => {
+      if (state !== 'running') this.downloads.closeAll();
       if (this.engineProcess === engine) this.statusBar.setEngineState(state);
       this.log.info(`Engine ${state}${engine.pid ? ` (pid ${engine.pid})` : ''}`);
     });

@@ -1,4 +1,5 @@
-// Shows hub downloads as a progress notification, one per model, until the model is ready or fails.
+// Shows hub downloads as a progress notification, one per model, until the model is ready or fails
+// or the engine stops.
 import * as vscode from 'vscode';
 import type { DownloadProgress, ModelStatus } from '../protocol';
 
@@ -26,6 +27,12 @@ export class DownloadNotifications {
       this.active.get(status.model)?.finish();
       this.active.delete(status.model);
     }
+  }
+
+  /** The engine stopped: no status will end the downloads it was making, so their notifications close now. */
+  closeAll(): void {
+    for (const entry of this.active.values()) entry.finish();
+    this.active.clear();
   }
 
   private open(model: string): Active {

@@ -1,9 +1,7 @@
 // End-to-end: typing in a file shows ghost text from the shipped model; Tab inserts it.
 // Screenshots land in test-results/.
 import * as assert from 'node:assert/strict';
-import { useWorkbench } from './harness';
-
-const GHOST = '.ghost-text-decoration, .ghost-text-decoration-preview, .ghost-text';
+import { GHOST_TEXT, useWorkbench } from './harness';
 
 describe('inline completion (e2e)', function () {
   this.timeout(240_000);
@@ -21,7 +19,7 @@ describe('inline completion (e2e)', function () {
           copy.querySelectorAll(ghost).forEach((g) => g.remove());
           return copy.textContent ?? '';
         });
-      }, GHOST);
+      }, GHOST_TEXT);
     return lines.join('\n').replace(/\u00a0/g, ' ');
   }
 
@@ -33,17 +31,7 @@ describe('inline completion (e2e)', function () {
     // The first suggestion also loads the model; later keystrokes answer from the warm engine. No wait
     // after the brace and the new line: the shipped model loops there ("square(x + 1 + 1 + ..."), and a
     // loop is not shown. After "return x * " it answers "2;".
-    let ghost = '';
-    for (const text of ['export function square(x: number): number ', '{\nreturn x * ']) {
-      await page.keyboard.type(text, { delay: 30 });
-      ghost = await page
-        .locator(GHOST)
-        .first()
-        .textContent({ timeout: 20_000 })
-        .then((t) => (t ?? '').replace(/\u00a0/g, ' '))
-        .catch(() => '');
-      if (ghost.trim()) break;
-    }
+    const ghost = await workbench().typeUntilSuggestion(['export function square(x: number): number ', '{\nreturn x * ']);
     assert.ok(ghost.trim(), 'ghost text appeared');
     await workbench().screenshot('completion-ghost-text');
     const before = await documentText();

@@ -16,6 +16,8 @@
 // GENAI_TEST_KEEP=1 to keep the per-run folder.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page, Locator } from 'playwright-core';
@@ -79,22 +81,25 @@ async function loadScripts(): Promise<{ runtime: RuntimeModule; procs: ProcsModu
   return { runtime: runtime as RuntimeModule, procs: procs as ProcsModule };
 }
 
-let installed: string | undefined;
+const installed = new Map<string, string>();
 
 /**
- * The folder of the extension installed from GENAI_TEST_VSIX, installed on first use into a run folder
- * of its own (nothing of the checkout on its path) and removed when the test process exits.
+ * The folder of the extension installed from a VSIX, into a run folder of its own (nothing of the
+ * checkout on its path) that is removed when the test process exits. Installed once per process
+ * unless `fresh`.
  */
-function installedFromVsix(vsix: string, runtime: RuntimeModule, procs: ProcsModule, node24: string): string {
-  if (installed) return installed;
-  if (!fs.existsSync(vsix)) throw new Error(`GENAI_TEST_VSIX=${vsix} does not exist; run \`npm run package linux-x64\` first`);
+function installedFromVsix(vsix: string, fresh: boolean, runtime: RuntimeModule, procs: ProcsModule, node24: string): string {
+  const done = installed.get(vsix);
+  if (done && !fresh) return done;
+  if (!fs.existsSync(vsix)) throw new Error(`${vsix} does not exist; run \`npm run package linux-x64\` first`);
   const run = procs.makeRunDir('gv');
   process.on('exit', () => procs.removeDir(run.dir));
   const copy = path.join(run.dir, path.basename(vsix));
   fs.copyFileSync(vsix, copy);
   const env = { ...process.env, ...run.env, PATH: `${path.dirname(node24)}:${process.env.PATH ?? ''}` };
-  installed = runtime.installVsix({ vsix: copy, extensionsDir: path.join(run.dir, 'ext'), userDataDir: path.join(run.dir, 'data'), env });
-  return installed;
+  const folder = runtime.installVsix({ vsix: copy, extensionsDir: path.join(run.dir, 'ext'), userDataDir: path.join(run.dir, 'data'), env });
+  installed.set(vsix, folder);
+  return folder;
 }
 
 export interface StartOptions {
@@ -102,6 +107,10 @@ export interface StartOptions {
   workspace?: string;
   /** Extra user settings (merged over the clean-screenshot defaults). */
   settings?: Record<string, unknown>;
+  /** The VSIX to install and run; default GENAI_TEST_VSIX, and without either, this checkout. */
+  vsix?: string;
+  /** Install the VSIX anew for this workbench instead of once per process. */
+  freshInstall?: boolean;
   /** Open the workspace in Restricted Mode, as VS Code opens a folder the user has not trusted. */
   untrusted?: boolean;
   /** Browser viewport; default 1440x900. */
@@ -128,11 +137,21 @@ export interface Workbench {
   waitForNotification(text: string | RegExp, timeoutMs?: number): Promise<string>;
   /** Text of the active editor's visible lines (rendered text: non-breaking spaces become spaces). */
   activeEditorText(): Promise<string>;
+  /**
+   * Types each text at the cursor in turn until ghost text appears after one (waiting up to 20 s for
+   * each); returns the suggestion, or '' if none came.
+   */
+  typeUntilSuggestion(texts: string[]): Promise<string>;
   screenshot(name: string): Promise<string>;
   /** Every http(s) or WebSocket request the page and its webviews made to a host other than 127.0.0.1. */
   requestsLeavingLocalhost: string[];
+  /** Every request the engine made to the hub endpoint, its only use of the network (a counting server here). */
+  hubRequests: string[];
   close(opts?: { keep?: boolean }): Promise<void>;
 }
+
+/** The elements VS Code draws an inline suggestion with. */
+export const GHOST_TEXT = '.ghost-text-decoration, .ghost-text-decoration-preview, .ghost-text';
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -144,8 +163,8 @@ export async function startWorkbench(options: StartOptions = {}): Promise<Workbe
   const { chromium } = runtime.loadPlaywright();
 
   const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
-  const vsix = process.env.GENAI_TEST_VSIX;
-  const extension = vsix ? installedFromVsix(path.resolve(vsix), runtime, procs, paths.node24) : repoRoot;
+  const vsix = options.vsix ?? process.env.GENAI_TEST_VSIX;
+  const extension = vsix ? installedFromVsix(path.resolve(vsix), options.freshInstall ?? false, runtime, procs, paths.node24) : repoRoot;
   const mainFile = path.join(extension, pkg.main ?? 'dist/extension.js');
   if (!fs.existsSync(mainFile)) throw new Error(`${mainFile} is missing; run \`node esbuild.mjs\` first`);
 
@@ -160,7 +179,14 @@ export async function startWorkbench(options: StartOptions = {}): Promise<Workbe
 
   const userDataDir = path.join(run.dir, 'data');
   const trust = options.untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
-  const settings = { ...runtime.cleanUserSettings, ...trust, ...options.settings };
+  const hubRequests: string[] = [];
+  const hub = http.createServer((request, response) => {
+    hubRequests.push(request.url ?? '');
+    response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve));
+  const hubEndpoint = `http://127.0.0.1:${(hub.address() as AddressInfo).port}`;
+  const settings = { ...runtime.cleanUserSettings, ...trust, 'genaiStudio.hubEndpoint': hubEndpoint, ...options.settings };
   procs.writeSettings(path.join(userDataDir, 'User', 'settings.json'), settings);
   procs.writeSettings(path.join(userDataDir, 'Machine', 'settings.json'), settings);
 
@@ -204,6 +230,7 @@ export async function startWorkbench(options: StartOptions = {}): Promise<Workbe
     }
     await procs.killGroup(server.pgid);
     procs.killByMarker(run.id);
+    hub.close();
     process.off('exit', onExit);
     if (keep) console.log(`[e2e] run folder kept: ${run.dir}`);
     else procs.removeDir(run.dir);
@@ -289,6 +316,7 @@ export async function startWorkbench(options: StartOptions = {}): Promise<Workbe
       workspace,
       runDir: run.dir,
       requestsLeavingLocalhost,
+      hubRequests,
 
       async openFile(relativePath, timeoutMs = 30_000) {
         const name = path.basename(relativePath);
@@ -345,6 +373,20 @@ export async function startWorkbench(options: StartOptions = {}): Promise<Workbe
         return text.replace(/\u00a0/g, ' ');
       },
 
+      async typeUntilSuggestion(texts) {
+        for (const text of texts) {
+          await page.keyboard.type(text, { delay: 30 });
+          const ghost = await page
+            .locator(GHOST_TEXT)
+            .first()
+            .textContent({ timeout: 20_000 })
+            .then((t) => (t ?? '').replace(/\u00a0/g, ' '))
+            .catch(() => '');
+          if (ghost.trim()) return ghost;
+        }
+        return '';
+      },
+
       async screenshot(name) {
         fs.mkdirSync(resultsDir, { recursive: true });
         const file = path.join(resultsDir, `${name.replace(/[^\w.-]+/g, '_')}.png`);
@@ -394,9 +436,12 @@ export function useWorkbench(options: StartOptions = {}): () => Workbench {
   });
   after(async () => {
     const leaving = wb?.requestsLeavingLocalhost ?? [];
+    const hub = wb?.hubRequests ?? [];
     await wb?.close();
-    // Nothing the workbench, the extension's webviews or their pages load may leave the machine.
+    // Nothing the workbench, the extension's webviews or their pages load may leave the machine, and
+    // the engine downloads nothing for the shipped models.
     assert.deepEqual(leaving, [], 'requests that left 127.0.0.1');
+    assert.deepEqual(hub, [], 'requests the engine made to the hub');
   });
   return () => wb!;
 }

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Locator } from 'playwright-core';
-import { canvasPicture, useWorkbench } from './harness';
+import { GHOST_TEXT, canvasPicture, useWorkbench } from './harness';
 
 const TITLE = 'Generative AI, step by step';
 
@@ -174,7 +174,7 @@ describe('walkthrough "Generative AI, step by step" (e2e)', function () {
     await page.locator('.tabs-container .tab.active', { hasText: /Untitled/ }).waitFor({ state: 'visible', timeout: 15_000 });
     assert.match(await workbench().activeEditorText(), /export function distance/);
     const sampleTab = page.locator('.tabs-container .tab', { hasText: (await page.locator('.tabs-container .tab.active .label-name').innerText()).trim() });
-    const ghost = page.locator('.ghost-text-decoration, .ghost-text-decoration-preview, .ghost-text').first();
+    const ghost = page.locator(GHOST_TEXT).first();
     await ghost.waitFor({ state: 'visible', timeout: 60_000 });
     await workbench().screenshot('walkthrough-completion-suggested');
     await openWalkthrough();

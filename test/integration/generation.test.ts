@@ -90,6 +90,23 @@ describe('GenAI Studio generation commands', () => {
     assert.equal(run.promptFormat, 'plain');
   });
 
+  it('Generate Text stops where the model loops and leaves no repeats in the document', async () => {
+    const config = vscode.workspace.getConfiguration('genaiStudio.text');
+    await config.update('temperature', 0, vscode.ConfigurationTarget.Global);
+    try {
+      // Greedy decoding of the shipped model continues this with " + 1" until the token limit.
+      const run = await vscode.commands.executeCommand<GenerationRun>('genaiStudio.generateText', { prompt: 'x = 1 + 1 + 1', output: 'newEditor' });
+      assert.ok(run);
+      assert.equal(run.finishReason, 'loop');
+      const document = vscode.window.activeTextEditor!.document;
+      assert.equal(document.uri.toString(), run.uri);
+      assert.equal(document.getText(), run.text, 'the streamed repeats were cut from the document');
+      assert.ok(!/(\+ 1 ){3}/.test(document.getText()), JSON.stringify(document.getText()));
+    } finally {
+      await config.update('temperature', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('Generate Text at the cursor inserts after the selection and keeps the user\'s text', async () => {
     const document = await openUntitled('plaintext', 'def add(a, b):\n    return');
     const editor = await vscode.window.showTextDocument(document);

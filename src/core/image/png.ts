@@ -1,6 +1,9 @@
 // PNG encoding with text metadata (tEXt chunks), for the files GenAI Studio writes (Image Studio's
-// Save and the CLI store the generation parameters in them). fast-png does the format.
-import { decode, encode } from 'fast-png';
+// Save and the CLI store the generation parameters in them). fast-png does the format; it is loaded
+// on first use, not when the extension activates.
+type FastPng = typeof import('fast-png');
+let fastPng: FastPng | undefined;
+const png = (): FastPng => (fastPng ??= require('fast-png') as FastPng);
 
 /** tEXt holds Latin-1 only: other characters are written as \u{XXXX} so nothing is lost or rejected. */
 export function toLatin1(text: string): string {
@@ -15,7 +18,7 @@ export function fromLatin1(text: string): string {
 export function encodeRgbPng(rgb: Uint8Array, width: number, height: number, text: Record<string, string> = {}): Uint8Array {
   if (rgb.length !== width * height * 3) throw new Error(`RGB data has ${rgb.length} bytes; a ${width}x${height} image needs ${width * height * 3}`);
   const latin1 = Object.fromEntries(Object.entries(text).map(([key, value]) => [key, toLatin1(value)]));
-  return encode({ width, height, data: rgb, channels: 3, depth: 8, text: latin1 });
+  return png().encode({ width, height, data: rgb, channels: 3, depth: 8, text: latin1 });
 }
 
 export interface DecodedRgbPng {
@@ -26,8 +29,8 @@ export interface DecodedRgbPng {
   text: Record<string, string>;
 }
 
-export function decodeRgbPng(png: Uint8Array): DecodedRgbPng {
-  const image = decode(png);
+export function decodeRgbPng(bytes: Uint8Array): DecodedRgbPng {
+  const image = png().decode(bytes);
   if (image.depth !== 8 || image.palette) throw new Error(`Only 8-bit RGB(A) or grey PNGs are supported (this one has depth ${image.depth}${image.palette ? ', a palette' : ''})`);
   const pixels = image.width * image.height;
   const rgb = new Uint8Array(pixels * 3);

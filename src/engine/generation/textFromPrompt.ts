@@ -1,7 +1,7 @@
 // "Generate Text": a prompt to the model as a user message (instruct models) or as text to continue.
 import type { GenerateTextParams, PromptFormat } from '../../protocol';
 import type { CausalLM } from '../causalLM';
-import { generate, type GenerationOutcome } from '../textGenerator';
+import { generateWithoutLoops, type GenerationOutcome } from '../textGenerator';
 import { samplingOf } from './sampling';
 import { resolveRenderer } from './promptFormat';
 
@@ -13,6 +13,6 @@ export async function generateFromPrompt(
 ): Promise<GenerationOutcome & { promptFormat: PromptFormat }> {
   const { format, chat } = resolveRenderer(model, params.promptFormat);
   const prompt = chat ? chat([{ role: 'user', content: params.prompt }]) : params.prompt;
-  const outcome = await generate(model, { ...samplingOf(params), prompt, stop: params.stop ?? [] }, signal, onText);
+  const outcome = await generateWithoutLoops(model, { ...samplingOf(params), prompt, stop: params.stop ?? [] }, signal, onText);
   return { ...outcome, promptFormat: format };
 }

@@ -5,7 +5,7 @@ import { ASK_DEFAULTS } from '../../core/generation/defaults';
 import { EngineErrorCode, type AskParams, type PromptFormat, type RetrievedSource } from '../../protocol';
 import type { CausalLM } from '../causalLM';
 import { EngineError } from '../errors';
-import { generate, type GenerationOutcome } from '../textGenerator';
+import { generateWithoutLoops, type GenerationOutcome } from '../textGenerator';
 import { resolveRenderer } from '../generation/promptFormat';
 import { samplingOf } from '../generation/sampling';
 
@@ -31,6 +31,6 @@ export async function answerQuestion(model: CausalLM, params: AskParams, sources
     if (error instanceof RangeError) throw new EngineError(EngineErrorCode.BadRequest, error.message);
     throw error;
   }
-  const outcome = await generate(model, { ...sampling, maxTokens, prompt: assembled.prompt, stop: chat ? [] : PLAIN_ASK_STOP }, signal, onText);
+  const outcome = await generateWithoutLoops(model, { ...sampling, maxTokens, prompt: assembled.prompt, stop: chat ? [] : PLAIN_ASK_STOP }, signal, onText);
   return { ...outcome, promptFormat: format, used: assembled.used };
 }

@@ -4,8 +4,8 @@
 // unreadable or outdated file is rebuilt rather than reported.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, posix } from 'node:path';
 import MiniSearch, { type Options } from 'minisearch';
 import { CancelledError } from '../../core/jobScheduler';
 import { chunkText, looksBinary, normalizeTerm, tokenize } from '../../core/retrieval';
@@ -140,9 +140,11 @@ export class WorkspaceIndex {
   /** Re-reads the given files only (created, changed or deleted); a changed .gitignore or folder walks again. */
   async update(paths: readonly string[], options: IndexOptions, signal: AbortSignal): Promise<IndexSummary> {
     const started = performance.now();
-    const relPaths = paths.map((p) => (isAbsolute(p) ? toRelative(this.folder, p) : p.replace(/\\/g, '/'))).filter((rel) => rel && !rel.startsWith('../'));
+    const relPaths = paths
+      .map((p) => (isAbsolute(p) ? toRelative(this.folder, p) : posix.normalize(p.replace(/\\/g, '/'))))
+      .filter((rel) => rel && rel !== '.' && rel !== '..' && !rel.startsWith('../') && !isAbsolute(rel));
     const needsWalk = this.needsWalk(options) || !this.rules;
-    const info = await Promise.all(relPaths.map((rel) => stat(join(this.folder, rel)).catch(() => undefined)));
+    const info = await Promise.all(relPaths.map((rel) => this.statWithoutLinks(rel)));
     if (needsWalk || relPaths.some((rel, i) => rel.endsWith('.gitignore') || info[i]?.isDirectory())) {
       this.rules?.reset();
       return this.walk(options, signal, () => undefined);
@@ -162,6 +164,17 @@ export class WorkspaceIndex {
     }
     this.persist(counts);
     return this.summary(counts, started);
+  }
+
+  /**
+   * The file or folder at `rel` when its path inside the folder has no symbolic link (the walk follows
+   * none either, so no link leads the index out of the folder); undefined when there is none.
+   */
+  private async statWithoutLinks(rel: string) {
+    const path = join(this.folder, rel);
+    const [real, realFolder] = await Promise.all([realpath(path).catch(() => undefined), realpath(this.folder).catch(() => undefined)]);
+    if (!real || !realFolder || real !== join(realFolder, rel)) return undefined;
+    return stat(real).catch(() => undefined);
   }
 
   /** The best passages for a question, best first. */

@@ -86,7 +86,7 @@ export class WorkspaceAsk implements vscode.Disposable {
           );
         // Link the answer's [n] citations, and say how much of the retrieval the model could see.
         const range = await stream.finish();
-        const fit = `\n\n---\n*${result.used.length} of ${result.sources.length} sources fit in ${model}'s context (${result.promptFormat} prompt${result.finishReason === 'cancelled' ? '; cancelled' : ''}).*\n`;
+        const fit = `\n\n---\n*${result.used.length} of ${result.sources.length} sources fit in ${model}'s context (${result.promptFormat} prompt${result.finishReason === 'cancelled' ? '; cancelled' : result.finishReason === 'loop' ? '; stopped where the model began repeating itself' : ''}).*\n`;
         const edit = new vscode.WorkspaceEdit();
         edit.replace(document.uri, range, linkCitations(result.text, folder.uri.fsPath, result.used) + fit);
         await vscode.workspace.applyEdit(edit);

@@ -161,8 +161,14 @@ async function runGeneration(deps: TextCommandDeps, prompt: string, outputOverri
         token,
       ),
     );
-    await stream.finish();
-    const how = result.finishReason === 'cancelled' ? 'cancelled after' : 'generated';
+    const written = await stream.finish();
+    if (result.finishReason === 'loop') {
+      // The repeats were streamed before the loop could be seen; the engine's text ends before them.
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(document.uri, written, result.text);
+      await vscode.workspace.applyEdit(edit);
+    }
+    const how = result.finishReason === 'cancelled' ? 'cancelled after' : result.finishReason === 'loop' ? 'stopped where the model began repeating itself, after' : 'generated';
     reportDone(deps.log, `${how} ${result.generatedTokens} tokens with ${settings.model} (${result.promptFormat} prompt, ${(result.totalMs / 1000).toFixed(1)} s).`, settings.model);
     return { uri: document.uri.toString(), text: result.text, model: settings.model, promptFormat: result.promptFormat, finishReason: result.finishReason };
   } catch (error) {

@@ -2,6 +2,7 @@
 // tokenizer's chat template for an instruct model, streaming, cancellation, the context budget.
 import assert from 'node:assert/strict';
 import type { CausalLM } from '../../../src/engine/causalLM';
+import { endsInLoop } from '../../../src/core/completion';
 import { askMessages, plainAskPrompt } from '../../../src/core/retrieval';
 import { answerQuestion } from '../../../src/engine/retrieval/answer';
 import { generateFromPrompt } from '../../../src/engine/generation/textFromPrompt';
@@ -51,6 +52,16 @@ describe('text generation prompts: plain for base models, the chat template for 
     const plain = await generateFromPrompt(chat, { jobId: 'g', model: 'chat', prompt: 'Say hi', maxTokens: 4, temperature: 0, promptFormat: 'plain' }, never(), () => undefined);
     assert.equal(plain.promptFormat, 'plain');
     assert.equal(plain.promptTokens, chat.tokenizer.encode('Say hi', { add_special_tokens: false }).length);
+  });
+
+  it('stops as soon as the text loops within a line, and cuts the repeats it had streamed', async () => {
+    // Greedy decoding of the shipped model continues "x = 1 + 1 + 1" with " + 1" until the token limit.
+    const chunks: string[] = [];
+    const out = await generateFromPrompt(base, { jobId: 'g', model: CODE_MODEL, prompt: 'x = 1 + 1 + 1', maxTokens: 60, temperature: 0 }, never(), (t) => chunks.push(t));
+    assert.equal(out.finishReason, 'loop');
+    assert.ok(out.generatedTokens < 30, `stopped after ${out.generatedTokens} of 60 tokens`);
+    assert.ok(!endsInLoop(out.text), `no loop left: ${JSON.stringify(out.text)}`);
+    assert.ok(chunks.join('').startsWith(out.text), 'the result is the start of what was streamed');
   });
 
   it('refuses the chat format for a model without a chat template, saying what to do', async () => {

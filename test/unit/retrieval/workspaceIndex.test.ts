@@ -1,8 +1,8 @@
 // The engine's workspace index on real files: retrieval quality, incremental updates, persistence,
 // ignore rules and bad input.
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { CancelledError } from '../../../src/core/jobScheduler';
 import { RetrievalService } from '../../../src/engine/retrieval/retrievalService';
 import type { IndexProgress, RetrievedSource } from '../../../src/protocol';
@@ -65,6 +65,24 @@ describe('workspace retrieval (BM25 index in the engine)', () => {
     const again = await retrieval.index({ folder, storageDir }, never);
     assert.deepEqual({ added: again.added, updated: again.updated, removed: again.removed }, { added: 0, updated: 1, removed: 0 });
     assert.ok(hits((await retrieval.search({ folder, storageDir, question: 'HTTP API port' }, never)).sources, 'docs/ports.md', '8088'));
+  });
+
+  it('reads nothing outside the folder: not through "..", not through a symbolic link, not through a linked folder', async () => {
+    const outside = tempDir('genai-outside-');
+    writeFileSync(join(outside, 'secret.md'), '# Secret\n\nThe launch code is zebra-quartz-77.\n');
+    mkdirSync(join(outside, 'dir'));
+    writeFileSync(join(outside, 'dir', 'notes.md'), '# Notes\n\nThe vault combination is 31-41-59.\n');
+    symlinkSync(join(outside, 'secret.md'), join(folder, 'docs', 'linked.md'));
+    symlinkSync(join(outside, 'dir'), join(folder, 'linked-dir'));
+    const retrieval = service();
+    await retrieval.index({ folder, storageDir }, never);
+    const escape = relative(folder, join(outside, 'secret.md'));
+    const summary = await retrieval.update({ folder, storageDir, paths: [`docs/../${escape}`, join(folder, 'docs', 'linked.md'), 'linked-dir/notes.md', join(folder, 'linked-dir', 'notes.md')] }, never);
+    assert.equal(summary.added, 0, 'nothing outside the folder was added');
+    for (const question of ['launch code zebra quartz', 'vault combination']) {
+      const { sources } = await retrieval.search({ folder, storageDir, question }, never);
+      assert.ok(!sources.some((s) => /zebra-quartz|31-41-59/.test(s.text)), `"${question}" found ${sources.map((s) => s.path).join(', ')}`);
+    }
   });
 
   it('updates incrementally after an edit, a delete and a rename', async () => {
