@@ -36,7 +36,7 @@ import { DeviceSelector } from './devices';
 import { EngineError } from './errors';
 import { ModelManager, type LoadedModel, type ModelLoader } from './modelManager';
 import { isDiffusionFolder, listShippedModelNames, resolveModelSource } from './modelSource';
-import { generate } from './textGenerator';
+import { generate, type PassRunner } from './textGenerator';
 import { loadTransformers, onDownloadProgress } from './transformers';
 
 /**
@@ -116,8 +116,8 @@ export class EngineServer {
     c.onRequest(Requests.generateText, (params, token) =>
       guard(() => {
         const arrived = performance.now();
-        return this.run(params.model, params.priority ?? 'background', token, async (model, signal) => ({
-          ...(await generateFromPrompt(model, params, signal, this.streamTo(params.jobId))),
+        return this.runPerPass(params.model, params.priority ?? 'background', token, async (model, signal, runPass) => ({
+          ...(await generateFromPrompt(model, params, signal, this.streamTo(params.jobId), runPass)),
           totalMs: performance.now() - arrived,
           device: model.device,
         }));
@@ -133,8 +133,8 @@ export class EngineServer {
         if (found.sources.length === 0) {
           throw new EngineError(EngineErrorCode.BadRequest, 'Nothing in the workspace matches the question. Rephrase it with words that appear in the files (names, terms).');
         }
-        return this.run(params.model, params.priority ?? 'background', token, async (model, signal) => ({
-          ...(await answerQuestion(model, params, found.sources, signal, this.streamTo(params.jobId))),
+        return this.runPerPass(params.model, params.priority ?? 'background', token, async (model, signal, runPass) => ({
+          ...(await answerQuestion(model, params, found.sources, signal, this.streamTo(params.jobId), runPass)),
           sources: found.sources,
           index: found.index,
           totalMs: performance.now() - arrived,
@@ -223,6 +223,15 @@ export class EngineServer {
   }
 
   /**
+   * Runs long generation `work` on the model with each forward pass its own scheduler job (`runPass`),
+   * so a keystroke's completion waits for one pass of a long generation, not for all of it.
+   */
+  private runPerPass<R>(ref: string, priority: JobPriority, token: CancellationToken, work: (model: CausalLM & DeviceChoice, signal: AbortSignal, runPass: PassRunner) => Promise<R>): Promise<R> {
+    const signal = abortSignal(token);
+    return this.models.use(ref, this.causalLM, (model) => work(model, signal, (pass) => this.scheduler.schedule(priority, pass, signal)));
+  }
+
+  /**
    * Each forward pass of an image is its own background job, so a completion that arrives mid-image
    * runs after the current step instead of after the whole image. Progress goes out as `image/progress`.
    */
@@ -247,7 +256,7 @@ export class EngineServer {
 
   private generate(params: GenerateParams, token: CancellationToken): Promise<GenerateResult> {
     const arrived = performance.now();
-    return this.run(params.model, params.priority ?? 'background', token, async (model, signal) => {
+    return this.runPerPass(params.model, params.priority ?? 'background', token, async (model, signal, runPass) => {
       const outcome = await generate(
         model,
         {
@@ -259,6 +268,7 @@ export class EngineServer {
           seed: params.seed ?? 0,
           stop: params.stop ?? [],
           timeBudgetMs: params.timeBudgetMs,
+          runPass,
         },
         signal,
         (text) => void this.connection.sendNotification(Notifications.generateChunk, { jobId: params.jobId, text }),

@@ -20,7 +20,15 @@ export interface GenerationRequest extends SamplingOptions {
   timeBudgetMs?: number;
   /** Ends the generation as a stop string would once the text so far satisfies it (a completion stuck in a loop). */
   stopWhen?: (text: string) => boolean;
+  /**
+   * Runs each forward pass (with the decoder work around it); the engine makes each one a scheduler
+   * job, so a keystroke's completion runs between two passes of a long generation. Other work may
+   * then have used the model's decoder: every pass first makes it hold this generation's tokens again.
+   */
+  runPass?: PassRunner;
 }
+
+export type PassRunner = <T>(pass: () => Promise<T>) => Promise<T>;
 
 export interface GenerationOutcome extends GenerationStats {
   text: string;
@@ -65,8 +73,11 @@ export async function generate(
   let finishReason: FinishReason = 'length';
   let acceptedDraftTokens = 0;
   const { decoder } = model;
-  const reused = await decoder.resume(promptIds);
-  let input = promptIds.slice(reused);
+  const runPass = request.runPass ?? ((pass) => pass());
+  /** What the decoder held after this generation's last pass; undefined before the first. */
+  let held: number[] | undefined;
+  let reused = 0;
+  let input = promptIds;
   const greedy = request.temperature <= 0;
   const textOf = (ids: number[]) => (ids.length === 0 ? '' : model.tokenizer.decode(ids, { skip_special_tokens: false }));
   // A forward pass blocks this thread. A cancel that arrives meanwhile is read while the next pass
@@ -77,27 +88,39 @@ export async function generate(
       finishReason = 'cancelled';
       break;
     }
-    const fedLength = decoder.tokens.length;
-    if (fedLength + input.length > limit) {
-      finishReason = 'context';
-      break;
-    }
-    const draftRoom = Math.min(limit - fedLength - input.length, request.maxTokens - generated.length - 1);
-    // Guesses are looked up in the prompt and every token chosen so far: what is fed plus what is about to be.
-    const draft = greedy && draftRoom > 0 ? draftTokens([...decoder.tokens, ...input]).slice(0, draftRoom) : [];
-    let logits: ort.Tensor;
+    let pass: { draft: number[]; accepted: number; next: number } | 'context';
     try {
-      logits = await decoder.feed([...input, ...draft], runOptions);
+      pass = await runPass(async () => {
+        if (!held || !sameTokens(decoder.tokens, held)) {
+          // The first pass, or other work used the decoder since the last: keep what it still holds of this sequence.
+          const sequence = [...(held ?? []), ...input];
+          const kept = await decoder.resume(sequence);
+          if (!held) reused = kept;
+          input = sequence.slice(kept);
+        }
+        const fedLength = decoder.tokens.length;
+        if (fedLength + input.length > limit) return 'context';
+        const draftRoom = Math.min(limit - fedLength - input.length, request.maxTokens - generated.length - 1);
+        // Guesses are looked up in the prompt and every token chosen so far: what is fed plus what is about to be.
+        const draft = greedy && draftRoom > 0 ? draftTokens([...decoder.tokens, ...input]).slice(0, draftRoom) : [];
+        const rows = logitRows(await decoder.feed([...input, ...draft], runOptions));
+        const first = rows.count - draft.length - 1;
+        const { accepted, next } = acceptDraft(draft, (i) => sampleToken(rows.row(first + i), request, random));
+        // Keys/values of rejected guesses go: the decoder holds exactly the tokens chosen so far.
+        await decoder.keep(fedLength + input.length + accepted);
+        held = [...decoder.tokens];
+        return { draft, accepted, next };
+      });
     } catch (error) {
       if (!(error instanceof CancelledError)) throw error;
       finishReason = 'cancelled';
       break;
     }
-    const rows = logitRows(logits);
-    const first = rows.count - draft.length - 1;
-    const { accepted, next } = acceptDraft(draft, (i) => sampleToken(rows.row(first + i), request, random));
-    // Keys/values of rejected guesses go: the decoder holds exactly the tokens chosen so far.
-    await decoder.keep(fedLength + input.length + accepted);
+    if (pass === 'context') {
+      finishReason = 'context';
+      break;
+    }
+    const { draft, accepted, next } = pass;
     lastTokenMs = now() - started;
     if (firstTokenMs < 0) firstTokenMs = lastTokenMs;
     const chosen = [...draft.slice(0, accepted), next];
@@ -148,6 +171,12 @@ export async function generate(
     firstTokenMs: Math.max(0, firstTokenMs),
     decodeMs: Math.max(0, lastTokenMs - Math.max(0, firstTokenMs)),
   };
+}
+
+function sameTokens(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The logits of each fed position (batch of one). */

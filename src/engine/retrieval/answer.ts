@@ -5,7 +5,7 @@ import { ASK_DEFAULTS } from '../../core/generation/defaults';
 import { EngineErrorCode, type AskParams, type PromptFormat, type RetrievedSource } from '../../protocol';
 import type { CausalLM } from '../causalLM';
 import { EngineError } from '../errors';
-import { generateWithoutLoops, type GenerationOutcome } from '../textGenerator';
+import { generateWithoutLoops, type GenerationOutcome, type PassRunner } from '../textGenerator';
 import { resolveRenderer } from '../generation/promptFormat';
 import { samplingOf } from '../generation/sampling';
 
@@ -14,7 +14,7 @@ export interface AnswerOutcome extends GenerationOutcome {
   used: RetrievedSource[];
 }
 
-export async function answerQuestion(model: CausalLM, params: AskParams, sources: RetrievedSource[], signal: AbortSignal, onText: (text: string) => void): Promise<AnswerOutcome> {
+export async function answerQuestion(model: CausalLM, params: AskParams, sources: RetrievedSource[], signal: AbortSignal, onText: (text: string) => void, runPass?: PassRunner): Promise<AnswerOutcome> {
   const { format, chat } = resolveRenderer(model, params.promptFormat);
   const sampling = samplingOf({ ...params, temperature: params.temperature ?? ASK_DEFAULTS.temperature });
   // Small models have small contexts: the answer gets at most a quarter of it, the passages the rest.
@@ -31,6 +31,6 @@ export async function answerQuestion(model: CausalLM, params: AskParams, sources
     if (error instanceof RangeError) throw new EngineError(EngineErrorCode.BadRequest, error.message);
     throw error;
   }
-  const outcome = await generateWithoutLoops(model, { ...sampling, maxTokens, prompt: assembled.prompt, stop: chat ? [] : PLAIN_ASK_STOP }, signal, onText);
+  const outcome = await generateWithoutLoops(model, { ...sampling, maxTokens, prompt: assembled.prompt, stop: chat ? [] : PLAIN_ASK_STOP, runPass }, signal, onText);
   return { ...outcome, promptFormat: format, used: assembled.used };
 }

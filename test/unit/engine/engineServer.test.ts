@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { CancellationTokenSource, ResponseError, type ConnectionOptions, type MessageConnection } from 'vscode-jsonrpc';
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 import { ENGINE_CONNECTION_OPTIONS, EngineServer } from '../../../src/engine/engineServer';
-import { REQUEST_CANCELLED, Requests, type CompleteParams } from '../../../src/protocol';
+import { Notifications, REQUEST_CANCELLED, Requests, type CompleteParams, type GenerateParams } from '../../../src/protocol';
 import { CODE_MODEL, cleanTemps, settings } from '../support/builders';
 
 interface Pair {
@@ -65,3 +65,38 @@ describe('EngineServer cancellation', () => {
     });
   }
 });
+
+describe('EngineServer scheduling of long generations', () => {
+  after(cleanTemps);
+
+  it('runs a completion between two passes of a long generation, which gives the same text as alone', async () => {
+    const pair = connectedEngine(ENGINE_CONNECTION_OPTIONS);
+    try {
+      await pair.client.sendRequest(Requests.load, { model: CODE_MODEL });
+      // Sampled (one token per pass: no prompt-lookup guesses) and seeded, so both runs draw the same tokens.
+      const long: GenerateParams = { jobId: 'long', model: CODE_MODEL, prompt: 'def parse(text):\n', maxTokens: 400, temperature: 0.8, topK: 40, seed: 7 };
+      const alone = await pair.client.sendRequest(Requests.generate, { ...long, jobId: 'alone' });
+      assert.ok(alone.generatedTokens >= 100, `a long generation (${alone.generatedTokens} tokens)`);
+
+      let firstChunk!: () => void;
+      const started = new Promise<void>((resolve) => (firstChunk = resolve));
+      pair.client.onNotification(Notifications.generateChunk, (chunk) => {
+        if (chunk.jobId === 'long') firstChunk();
+      });
+      let generationDone = false;
+      const generation = pair.client.sendRequest(Requests.generate, long).then((result) => {
+        generationDone = true;
+        return result;
+      });
+      await started;
+      const completion = await pair.client.sendRequest(Requests.complete, KEYSTROKE);
+      assert.ok(completion.generatedTokens > 0);
+      assert.equal(generationDone, false, 'the completion did not wait for the whole generation');
+      const interleaved = await generation;
+      assert.equal(interleaved.text, alone.text, 'the generation picked up its own tokens again after the completion');
+    } finally {
+      await pair.dispose();
+    }
+  });
+});
+
