@@ -260,6 +260,7 @@ export class EngineProcess {
 
   private async start(): Promise<MessageConnection> {
     this.setState(this.crashes > 0 ? 'restarting' : 'starting');
+    const startedWith = this.settings;
     const child = fork(this.options.enginePath, [], {
       execPath: this.options.execPath ?? process.execPath,
       // Inside desktop VS Code the executable is Electron: this makes it behave as plain Node.
@@ -268,7 +269,7 @@ export class EngineProcess {
         ...this.options.env,
         ELECTRON_RUN_AS_NODE: '1',
         GLIBC_TUNABLES: withHugePages(this.options.env?.GLIBC_TUNABLES ?? process.env.GLIBC_TUNABLES),
-        GENAI_STUDIO_ENGINE_SETTINGS: JSON.stringify(this.settings),
+        GENAI_STUDIO_ENGINE_SETTINGS: JSON.stringify(startedWith),
       },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
@@ -295,6 +296,8 @@ export class EngineProcess {
       if (child.exitCode === null && child.signalCode === null) throw error;
       throw new ResponseError(EngineErrorCode.EngineStopped, `The GenAI Studio engine stopped while starting (${describeExit(child)}). The log has the details.`);
     }
+    // Settings changed while it started (configure() sends only to a running engine) apply now.
+    if (this.settings !== startedWith) await connection.sendRequest(Requests.configure, this.settings);
     this.setState('running');
     return connection;
   }

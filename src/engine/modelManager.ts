@@ -51,6 +51,8 @@ interface Entry {
   users: number;
   lastUsedMs: number;
   status: ModelStatus;
+  /** Set when a device change replaced the entry while it was in use: why it goes once its work ends. */
+  retired?: string;
 }
 
 export class ModelManager {
@@ -76,7 +78,15 @@ export class ModelManager {
     const deviceChanged = settings.device !== this.settings.device || (settings.gpuDeviceId ?? 0) !== (this.settings.gpuDeviceId ?? 0);
     this.settings = settings;
     if (deviceChanged) {
-      for (const entry of [...this.entries.values()]) if (entry.users === 0) await this.unloadEntry(entry, 'the device setting changed');
+      for (const entry of [...this.entries.values()]) {
+        if (entry.users === 0) {
+          await this.unloadEntry(entry, 'the device setting changed');
+        } else {
+          // Its running work finishes on the old device; new work loads the model for the new one.
+          this.entries.delete(entry.key);
+          entry.retired = 'the device setting changed';
+        }
+      }
     }
     await this.evict();
   }
@@ -96,7 +106,8 @@ export class ModelManager {
       }
     } finally {
       entry.users--;
-      if (entry.users === 0 && entry.model && entry.status.state === 'busy') this.setStatus(entry, { state: 'ready' });
+      if (entry.retired && entry.users === 0) await this.disposeRetired(entry, entry.retired);
+      else if (entry.users === 0 && entry.model && entry.status.state === 'busy') this.setStatus(entry, { state: 'ready' });
       await this.evict();
     }
   }
@@ -184,7 +195,8 @@ export class ModelManager {
   private setStatus(entry: Entry, change: Partial<ModelStatus>): void {
     entry.status = { ...entry.status, ...change, model: entry.ref };
     if (change.state && change.state !== 'failed') delete entry.status.error;
-    this.events.status(entry.status);
+    // The model's status is its current entry's; a replaced one finishing its work says nothing.
+    if (!entry.retired) this.events.status(entry.status);
   }
 
   private async evict(): Promise<void> {
@@ -196,6 +208,13 @@ export class ModelManager {
       const entry = this.entries.get(key);
       if (entry) await this.unloadEntry(entry, reason === 'idle' ? `idle for ${this.settings.idleUnloadSeconds} s` : `over the ${this.settings.memoryBudgetMB} MB memory budget`);
     }
+  }
+
+  /** A replaced entry is no longer the model's: its end is logged, not reported as the model's status. */
+  private async disposeRetired(entry: Entry, why: string): Promise<void> {
+    const model = await entry.pending.catch(() => undefined);
+    await model?.dispose();
+    this.events.log('info', `Unloaded the ${entry.model?.device ?? ''} copy of ${entry.ref}: ${why}`);
   }
 
   private async unloadEntry(entry: Entry, why: string): Promise<void> {

@@ -5,6 +5,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AskRun } from '../../src/vscode/generation/askCommands';
+import { DocumentStream } from '../../src/vscode/generation/documentStream';
 import type { GenerationRun } from '../../src/vscode/generation/textCommands';
 import { openUntitled } from '../../src/vscode/untitledDocument';
 import { closeEditorsReverting } from './editors';
@@ -58,7 +59,7 @@ describe('GenAI Studio generation commands', () => {
     const text = document.getText();
     assert.match(text, /## Sources\n\n1\. \[py\/stats\.py:\d+-\d+\]\(file:\/\/\//);
     assert.match(text, /## Answer\n/);
-    assert.match(text, /sources fit in .*'s context \(plain prompt\)/);
+    assert.match(text, /sources fit in .*'s context \(plain prompt(; stopped where the model began repeating itself)?\)/);
     assert.ok(text.includes(run.answer!.split('[')[0]), 'the streamed answer is in the document');
 
     const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', document.uri);
@@ -105,6 +106,32 @@ describe('GenAI Studio generation commands', () => {
     } finally {
       await config.update('temperature', undefined, vscode.ConfigurationTarget.Global);
     }
+  });
+
+  it('closing the document being written stops the generation feeding it and says why', async () => {
+    const document = await openUntitled('markdown', '');
+    await vscode.window.showTextDocument(document);
+    const stream = new DocumentStream(document, new vscode.Position(0, 0));
+    let stopped = false;
+    await assert.rejects(
+      stream.feed(new vscode.CancellationTokenSource().token, async (write, token) => {
+        // The user sees the first words, then closes the editor.
+        const shown = new Promise<void>((resolve) => {
+          const watch = vscode.workspace.onDidChangeTextDocument((e) => {
+            if (e.document === document && document.getText().includes('first words')) resolve(watch.dispose());
+          });
+        });
+        write('The first words of a long answer');
+        await shown;
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+        await new Promise<void>((resolve) => token.onCancellationRequested(() => resolve()));
+        stopped = true;
+        throw new Error('cancelled');
+      }),
+      /The generated document was closed, so the generation was stopped/,
+    );
+    assert.ok(stopped, 'the generation was told to stop');
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === document.uri.toString() && !d.isClosed), 'no document was brought back to hold the rest');
   });
 
   it('Generate Text at the cursor inserts after the selection and keeps the user\'s text', async () => {

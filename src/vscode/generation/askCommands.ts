@@ -77,13 +77,11 @@ export class WorkspaceAsk implements vscode.Disposable {
         progress.report({ message: `answering from ${found.sources.length} passages` });
         const stream = new DocumentStream(document, document.positionAt(document.getText().length));
         const settings = textSettings();
-        const result = await this.deps
-          .engine()
-          .ask(
-            { ...this.params(folder), question, limit: askSourceCount(), jobId: randomUUID(), model, maxTokens: settings.maxTokens, topK: settings.topK, topP: settings.topP },
-            (text) => stream.write(text),
-            token,
-          );
+        const result = await stream.feed(token, (write, fedToken) =>
+          this.deps
+            .engine()
+            .ask({ ...this.params(folder), question, limit: askSourceCount(), jobId: randomUUID(), model, maxTokens: settings.maxTokens, topK: settings.topK, topP: settings.topP }, write, fedToken),
+        );
         // Link the answer's [n] citations, and say how much of the retrieval the model could see.
         const range = await stream.finish();
         const fit = `\n\n---\n*${result.used.length} of ${result.sources.length} sources fit in ${model}'s context (${result.promptFormat} prompt${result.finishReason === 'cancelled' ? '; cancelled' : result.finishReason === 'loop' ? '; stopped where the model began repeating itself' : ''}).*\n`;

@@ -155,10 +155,12 @@ async function runGeneration(deps: TextCommandDeps, prompt: string, outputOverri
   const stream = new DocumentStream(document, at);
   try {
     const result = await withCancellableProgress(`GenAI Studio: generating with ${settings.model}`, (_progress, token) =>
-      deps.engine().generateText(
-        { jobId: randomUUID(), model: settings.model, prompt, maxTokens: settings.maxTokens, temperature: settings.temperature, topK: settings.topK, topP: settings.topP, seed: Date.now() % 2147483647 },
-        (text) => stream.write(text),
-        token,
+      stream.feed(token, (write, fedToken) =>
+        deps.engine().generateText(
+          { jobId: randomUUID(), model: settings.model, prompt, maxTokens: settings.maxTokens, temperature: settings.temperature, topK: settings.topK, topP: settings.topP, seed: Date.now() % 2147483647 },
+          write,
+          fedToken,
+        ),
       ),
     );
     const written = await stream.finish();

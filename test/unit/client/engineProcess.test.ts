@@ -35,6 +35,17 @@ describe('EngineProcess: the real engine in its own process', () => {
     assert.equal(models.loaded[0]?.model, CODE_MODEL);
   });
 
+  it('applies settings changed while the engine starts', async () => {
+    const first = engine.info();
+    assert.ok(await waitFor(() => engine.state === 'starting', 5000), 'the engine is starting');
+    const changed = { ...settings(), memoryBudgetMB: 1234, offline: true };
+    await engine.configure(changed);
+    await first;
+    const { settings: applied } = await engine.models();
+    assert.equal(applied.memoryBudgetMB, 1234);
+    assert.equal(applied.offline, true);
+  });
+
   it('backs the loaded model with huge pages where the system offers them (Linux, glibc)', async function () {
     const thp = '/sys/kernel/mm/transparent_hugepage/enabled';
     if (process.platform !== 'linux' || !existsSync(thp) || /\[never\]/.test(readFileSync(thp, 'utf8'))) this.skip();

@@ -79,6 +79,21 @@ describe('ModelManager with the shipped code model', () => {
     assert.match(model.fallbackReason ?? '', /DirectML/);
   });
 
+  it('a device change while a model is busy: new work gets a model for the new device, the busy one is unloaded when its work ends', async () => {
+    const { manager, loader } = harness(settings());
+    let release!: () => void;
+    const busy = manager.use(CODE_MODEL, loader, (m) => new Promise<typeof m>((resolve) => (release = () => resolve(m))));
+    while (!release) await new Promise((r) => setImmediate(r));
+    await manager.configure(settings({ device: 'dml' }));
+    const next = await manager.use(CODE_MODEL, loader, async (m) => m);
+    assert.match(next.fallbackReason ?? '', /DirectML/, 'the work after the change ran on a model loaded for the new device');
+    assert.equal(loader.loads, 2);
+    release();
+    const old = await busy;
+    assert.equal(old.fallbackReason, undefined, 'the busy work finished on the model it started with');
+    assert.equal(manager.statuses().length, 1, 'the old model was unloaded when its work ended');
+  });
+
   it('reloads models when the GPU index changes, and keeps them when nothing that matters did', async () => {
     const { manager, loader } = harness(settings());
     await manager.use(CODE_MODEL, loader, async () => undefined);
