@@ -32,7 +32,12 @@ export interface EngineSettings {
   idleUnloadSeconds: number;
   /** Folders of a workspace the user has not trusted: no model loads from inside them. */
   untrustedFolders?: string[];
+  /** Where the engine keeps what it learns across restarts (GPU providers that crashed it); nothing is kept without one. */
+  stateDir?: string;
 }
+
+/** In `stateDir`: the GPU providers that crashed the engine. Restart Engine deletes it, so they are tried once more. */
+export const CRASHED_PROVIDERS_FILE = 'crashed-providers.json';
 
 export type ModelState = 'loading' | 'ready' | 'busy' | 'failed' | 'unloaded';
 

@@ -100,6 +100,7 @@ function engineSettings(values: Values): EngineSettings {
   return {
     shippedModelsDir: process.env.GENAI_STUDIO_MODELS_DIR ?? join(packageRoot, 'models'),
     hubCacheDir: values['cache-dir'] ?? process.env.GENAI_STUDIO_CACHE ?? join(homedir(), '.cache', 'genai-studio', 'hub'),
+    stateDir: join(homedir(), '.cache', 'genai-studio', 'engine'),
     hubEndpoint: values['hub-endpoint'] ?? process.env.HF_ENDPOINT ?? DEFAULTS.hubEndpoint,
     hubToken: process.env.HF_TOKEN || process.env.HF_ACCESS_TOKEN || undefined,
     offline: values.offline ?? process.env.HF_HUB_OFFLINE === '1',

@@ -23,7 +23,7 @@ export async function checkDevices(settings: EngineSettings, selector: DeviceSel
       continue;
     }
     try {
-      const run = await forwardPass(modelFile, executionProvider(device, settings.gpuDeviceId));
+      const run = await selector.attempt(device, () => forwardPass(modelFile, executionProvider(device, settings.gpuDeviceId)));
       const agrees = run.argmax.every((token, i) => token === cpu.argmax[i]);
       results.push({
         device,

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { DeviceChoice, DeviceProbe, DeviceSetting, ExecutionDevice } from '../protocol';
 import { errorMessage } from './errors';
+import type { ProviderCrashes } from './providerCrashes';
 
 const LABEL: Record<ExecutionDevice, string> = { cpu: 'CPU', cuda: 'CUDA', dml: 'DirectML', coreml: 'CoreML', webgpu: 'WebGPU' };
 
@@ -126,8 +127,17 @@ export class DeviceSelector {
   private readonly broken = new Map<ExecutionDevice, string>();
   private readonly probes: DeviceProbe[];
 
-  constructor(private readonly platform: Platform = currentPlatform()) {
+  constructor(
+    private readonly platform: Platform = currentPlatform(),
+    private readonly crashes?: ProviderCrashes,
+  ) {
     this.probes = probeDevices(platform);
+    for (const [device, reason] of crashes?.remembered() ?? []) this.broken.set(device, reason);
+  }
+
+  /** Starts a GPU provider so that a crash in it is remembered by the next engine (see ProviderCrashes). */
+  attempt<T>(device: ExecutionDevice, start: () => Promise<T>): Promise<T> {
+    return device === 'cpu' || !this.crashes ? start() : this.crashes.attempt(device, start);
   }
 
   describe(): DeviceProbe[] {
@@ -139,7 +149,7 @@ export class DeviceSelector {
     const reasons = [...plan.skipped];
     for (const device of plan.tryOrder) {
       try {
-        const value = await load(device);
+        const value = await this.attempt(device, () => load(device));
         const gpuWanted = setting !== 'cpu';
         const fallbackReason = device === 'cpu' && gpuWanted && reasons.length > 0 ? reasons.join('; ') : undefined;
         if (fallbackReason) log(`Running on CPU because ${fallbackReason}`);

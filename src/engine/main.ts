@@ -1,8 +1,11 @@
 // Entry point of the engine process. The parent (extension host or CLI) talks to it over the
 // Node IPC channel; when the parent goes away, the engine exits so no process is left behind.
+import * as ort from 'onnxruntime-node';
 import { IPCMessageReader, IPCMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 import type { EngineSettings } from '../protocol';
+import { DeviceSelector, currentPlatform } from './devices';
 import { ENGINE_CONNECTION_OPTIONS, EngineServer } from './engineServer';
+import { ProviderCrashes } from './providerCrashes';
 
 function main(): void {
   if (!process.send) {
@@ -15,7 +18,8 @@ function main(): void {
     process.exit(2);
   }
   const connection = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process), undefined, ENGINE_CONNECTION_OPTIONS);
-  const server = new EngineServer(connection, settings);
+  const devices = new DeviceSelector(currentPlatform(), new ProviderCrashes(settings.stateDir, ort.env.versions.node ?? ort.env.versions.common));
+  const server = new EngineServer(connection, settings, devices);
   const shutdown = (why: string) => {
     void server.models.dispose().finally(() => {
       process.stderr.write(`engine exiting: ${why}\n`);

@@ -1,7 +1,9 @@
 // Owns the extension's services and wires them together; activate() only creates this.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { EngineProcess } from '../client/engineProcess';
-import type { ModelStatus } from '../protocol';
+import { CRASHED_PROVIDERS_FILE, type ModelStatus } from '../protocol';
 import type { CompletionStatsSnapshot } from '../core/completion';
 import { registerCompletionCommands } from './completion/completionCommands';
 import { CompletionProvider } from './completion/completionProvider';
@@ -80,7 +82,10 @@ export class Container implements vscode.Disposable {
     return readEngineSettings(this.context, this.hubToken.current);
   }
 
+  /** The user's restart: GPU providers that crashed the engine before get one more try. */
   async restartEngine(): Promise<void> {
+    const { stateDir } = this.engineSettings();
+    if (stateDir) rmSync(join(stateDir, CRASHED_PROVIDERS_FILE), { force: true });
     const old = this.engineProcess;
     this.engineProcess = this.createEngine();
     await old.dispose();

@@ -10,6 +10,7 @@ export function readEngineSettings(context: vscode.ExtensionContext, hubToken: s
   return {
     shippedModelsDir: vscode.Uri.joinPath(context.extensionUri, 'models').fsPath,
     hubCacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'hub').fsPath,
+    stateDir: vscode.Uri.joinPath(context.globalStorageUri, 'engine').fsPath,
     hubEndpoint: config.get<string>('hubEndpoint') || DEFAULTS.hubEndpoint,
     hubToken,
     offline: config.get<boolean>('offline', DEFAULTS.offline),

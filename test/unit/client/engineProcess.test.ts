@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { EngineProcess, withHugePages } from '../../../src/client/engineProcess';
-import { EngineErrorCode, type ModelStatus } from '../../../src/protocol';
+import { CRASHED_PROVIDERS_FILE, EngineErrorCode, type ModelStatus } from '../../../src/protocol';
 import { CODE_MODEL, DIST_ENGINE, REPO_ROOT, cleanTemps, settings, tempDir } from '../support/builders';
 import { isAlive, waitFor } from '../../support/processes';
+import { softwareVulkanEnv } from '../support/softwareVulkan';
 
 describe('EngineProcess: the real engine in its own process', () => {
   let engine: EngineProcess;
@@ -102,6 +103,35 @@ describe('EngineProcess: the real engine in its own process', () => {
       assert.ok(started().every((pid) => !isAlive(pid)), 'no engine process is left');
     } finally {
       await crashing.dispose();
+    }
+  });
+
+  it('remembers a GPU provider that crashed the engine, and the restarted engine runs on the CPU saying why', async function () {
+    // WebGPU is offered only where a Vulkan driver is (scripts/software-vulkan.sh installs Mesa's on Debian).
+    const vulkan = softwareVulkanEnv();
+    if (!vulkan) this.skip();
+    // A provider that takes the process down natively while it starts (a driver abort): every
+    // InferenceSession created with WebGPU ends the process at once, as an abort would.
+    const dir = tempDir();
+    const ort = JSON.stringify(join(REPO_ROOT, 'node_modules', 'onnxruntime-node'));
+    writeFileSync(
+      join(dir, 'webgpu-aborts.js'),
+      `const ort = require(${ort}); const create = ort.InferenceSession.create; ort.InferenceSession.create = function (...args) { if (JSON.stringify(args).includes('webgpu')) process.exit(134); return create.apply(this, args); };`,
+    );
+    const stateDir = join(dir, 'state');
+    const gpu = new EngineProcess({ enginePath: DIST_ENGINE, settings: settings({ device: 'webgpu', stateDir }), backoffMs: [10], env: { ...vulkan, NODE_OPTIONS: `--require ${join(dir, 'webgpu-aborts.js')}` } });
+    try {
+      const first = await gpu.load(CODE_MODEL).then(() => assert.fail('the engine died loading on WebGPU'), (e: unknown) => e);
+      assert.equal((first as ResponseError).code, EngineErrorCode.EngineStopped);
+      const status = await gpu.load(CODE_MODEL);
+      assert.equal(status.device, 'cpu');
+      assert.match(status.fallbackReason ?? '', /WebGPU crashed the engine when it last started \(ONNX Runtime 1\.\d+\.\d+, .*\).*Restart Engine/);
+      const check = (await gpu.checkDevices()).find((c) => c.device === 'webgpu')!;
+      assert.equal(check.tried, false, 'Check GPU Support does not try it again');
+      assert.match(check.detail, /crashed the engine/);
+      assert.equal(JSON.parse(readFileSync(join(stateDir, CRASHED_PROVIDERS_FILE), 'utf8'))[0].device, 'webgpu');
+    } finally {
+      await gpu.dispose();
     }
   });
 
