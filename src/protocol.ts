@@ -102,8 +102,19 @@ export interface DeviceCheck {
   detail: string;
 }
 
+/** A hub repository in the download cache. */
+export interface DownloadedModel {
+  /** The hub id, `org/name`. */
+  id: string;
+  kind: 'causal-lm' | 'diffusion';
+  /** Every revision together. */
+  sizeMB: number;
+  path: string;
+}
+
 export interface ModelsInfo {
   shipped: ShippedModel[];
+  downloaded: DownloadedModel[];
   loaded: ModelStatus[];
   devices: DeviceProbe[];
   settings: EngineSettings;
@@ -477,6 +488,8 @@ export namespace Requests {
   export const models = new RequestType0<ModelsInfo, void>('engine/models');
   export const load = new RequestType<LoadParams, ModelStatus, void>('engine/load');
   export const unload = new RequestType<LoadParams, void, void>('engine/unload');
+  /** Unloads every revision of a downloaded hub model and deletes its files from the cache. */
+  export const deleteDownloaded = new RequestType<{ id: string }, void, void>('engine/deleteDownloaded');
   /** Cancel through JSON-RPC's own `$/cancelRequest` (a CancellationToken on the client). */
   export const generate = new RequestType<GenerateParams, GenerateResult, void>('engine/generate');
   /** Tries every execution provider with the shipped code model and compares it with the CPU. */
@@ -489,6 +502,8 @@ export namespace Requests {
   export const indexWorkspace = new RequestType<WorkspaceIndexParams, IndexSummary, void>('retrieval/index');
   /** Re-reads only the given files (file watcher events). */
   export const updateIndex = new RequestType<IndexUpdateParams, IndexSummary, void>('retrieval/update');
+  /** A folder left the workspace: its index leaves the engine's memory. */
+  export const closeIndex = new RequestType<WorkspaceIndexParams, void, void>('engine/closeIndex');
   /** The passages most relevant to a question, best first ("Show Sources"). */
   export const search = new RequestType<SearchParams, SearchResult, void>('retrieval/search');
   /** Retrieval, then an answer from the passages that fit the context; streams `engine/generateChunk`. */

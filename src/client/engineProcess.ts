@@ -125,6 +125,10 @@ export class EngineProcess {
     return this.request((c) => c.sendRequest(Requests.unload, { model }));
   }
 
+  deleteDownloaded(id: string): Promise<void> {
+    return this.request((c) => c.sendRequest(Requests.deleteDownloaded, { id }));
+  }
+
   /** Streams text through `onText`; cancelling `token` stops generation inside the engine. */
   async generate(params: GenerateParams, onText?: (text: string) => void, token?: CancellationToken): Promise<GenerateResult> {
     const subscription = onText ? this.onChunk((chunk) => chunk.jobId === params.jobId && onText(chunk.text)) : undefined;
@@ -152,6 +156,10 @@ export class EngineProcess {
 
   updateIndex(params: IndexUpdateParams): Promise<IndexSummary> {
     return this.request((c) => c.sendRequest(Requests.updateIndex, params));
+  }
+
+  closeIndex(params: WorkspaceIndexParams): Promise<void> {
+    return this.request((c) => c.sendRequest(Requests.closeIndex, params));
   }
 
   search(params: SearchParams, token?: CancellationToken): Promise<SearchResult> {

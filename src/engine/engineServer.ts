@@ -32,6 +32,7 @@ import { nextTokenDistribution } from './playground/nextToken';
 import { readExamples, runVaeDemo, vaeLoader } from './playground/vaeDemo';
 import { answerQuestion } from './retrieval/answer';
 import { RetrievalService } from './retrieval/retrievalService';
+import { deleteDownloaded, listDownloaded } from './downloadedModels';
 import { DeviceSelector } from './devices';
 import { EngineError } from './errors';
 import { ModelManager, type LoadedModel, type ModelLoader } from './modelManager';
@@ -102,6 +103,7 @@ export class EngineServer {
           const path = join(settings.shippedModelsDir, name);
           return { name, path, kind: isDiffusionFolder(path) ? this.diffusion.kind : this.causalLM.kind };
         }),
+        downloaded: listDownloaded(settings.hubCacheDir),
         loaded: this.models.statuses(),
         devices: this.devices.describe(),
         settings: { ...settings, hubToken: undefined },
@@ -112,6 +114,12 @@ export class EngineServer {
     );
     c.onRequest(Requests.load, ({ model }) => guard(async () => this.models.load(model, await this.loaderFor(model))));
     c.onRequest(Requests.unload, ({ model }) => guard(() => this.models.unload(model)));
+    c.onRequest(Requests.deleteDownloaded, ({ id }) =>
+      guard(async () => {
+        for (const { model } of this.models.statuses()) if (model === id || model.startsWith(`${id}@`)) await this.models.unload(model);
+        deleteDownloaded(this.models.getSettings().hubCacheDir, id);
+      }),
+    );
     c.onRequest(Requests.generate, (params, token) => guard(() => this.generate(params, token)));
     c.onRequest(Requests.generateText, (params, token) =>
       guard(() => {
@@ -125,6 +133,7 @@ export class EngineServer {
     );
     c.onRequest(Requests.indexWorkspace, (params, token) => guard(() => this.retrieval.index(params, abortSignal(token))));
     c.onRequest(Requests.updateIndex, (params, token) => guard(() => this.retrieval.update(params, abortSignal(token))));
+    c.onRequest(Requests.closeIndex, (params) => guard(() => this.retrieval.close(params)));
     c.onRequest(Requests.search, (params, token) => guard(() => this.retrieval.search(params, abortSignal(token))));
     c.onRequest(Requests.ask, (params, token) =>
       guard(async () => {

@@ -13,6 +13,7 @@ import { registerEngineCommands } from './engineCommands';
 import { WorkspaceAsk } from './generation/askCommands';
 import { registerTextCommands } from './generation/textCommands';
 import { ImageStudio } from './imageStudio/imageStudio';
+import { registerModelCommands } from './models/modelCommands';
 import { Playground } from './playground/playground';
 import { HubToken } from './hubToken';
 import { completionModel, onEngineSettingsChanged, readEngineSettings } from './settings';
@@ -53,6 +54,7 @@ export class Container implements vscode.Disposable {
       ...registerCompletionCommands(this.completion),
       ...registerEngineCommands({ engine: () => this.engineProcess, restartEngine: () => this.restartEngine(), log: this.log, statusBar: this.statusBar }),
       ...registerTextCommands({ engine: () => this.engineProcess, log: this.log }),
+      ...registerModelCommands({ engine: () => this.engineProcess, log: this.log }),
       new ImageStudio({ engine: () => this.engineProcess, log: this.log, extensionUri: context.extensionUri }),
       new Playground({ engine: () => this.engineProcess, log: this.log, extensionUri: context.extensionUri }),
       ...registerWalkthroughCommands(context.extensionUri),

@@ -71,6 +71,8 @@ async function showStatus(deps: EngineCommandDeps): Promise<void> {
   items.push(
     { label: '$(output) Show Log', run: () => deps.log.show() },
     { label: '$(cloud-download) Load the Completion Model', run: () => loadModel(deps) },
+    { label: '$(library) Choose Model...', run: () => vscode.commands.executeCommand('genaiStudio.chooseModel') },
+    { label: '$(database) Manage Downloaded Models...', run: () => vscode.commands.executeCommand('genaiStudio.manageModels') },
     { label: '$(circuit-board) Check GPU Support', run: () => vscode.commands.executeCommand('genaiStudio.checkGpu') },
     { label: '$(debug-restart) Restart Engine', run: () => vscode.commands.executeCommand('genaiStudio.restartEngine') },
     { label: '$(gear) Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'genaiStudio') },

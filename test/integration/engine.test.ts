@@ -86,6 +86,24 @@ describe('GenAI Studio engine in VS Code', () => {
     }
   });
 
+  it('Choose Model writes the model of a role to the user settings, and refuses what is not a model', async () => {
+    const config = () => vscode.workspace.getConfiguration('genaiStudio');
+    try {
+      const chosen = await vscode.commands.executeCommand<string>('genaiStudio.chooseModel', { role: 'text', model: 'onnx-community/Qwen2.5-0.5B-Instruct@main' });
+      assert.equal(chosen, 'onnx-community/Qwen2.5-0.5B-Instruct@main');
+      assert.equal(config().inspect('text.model')?.globalValue, chosen);
+      assert.equal(await vscode.commands.executeCommand('genaiStudio.chooseModel', { role: 'text', model: 'not a model!' }), undefined);
+      assert.equal(config().get('text.model'), chosen, 'a refused choice changes nothing');
+    } finally {
+      await config().update('text.model', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('Manage Downloaded Models lists the hub cache and refuses to delete what is not in it', async () => {
+    assert.deepEqual(await vscode.commands.executeCommand('genaiStudio.manageModels', { delete: 'nobody/nothing' }), undefined);
+    assert.deepEqual(await vscode.commands.executeCommand('genaiStudio.manageModels', { delete: '../../..' }), undefined);
+  });
+
   it('keeps the hub access token in SecretStorage: set, then removed by an empty answer', async () => {
     assert.equal(await vscode.commands.executeCommand<boolean>('genaiStudio.setHubToken', 'hf_integration'), true);
     assert.equal(await vscode.commands.executeCommand<boolean>('genaiStudio.setHubToken', ''), false);

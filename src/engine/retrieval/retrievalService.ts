@@ -47,9 +47,22 @@ export class RetrievalService {
     });
   }
 
+  /** The folders whose index is in memory. */
+  get openFolders(): string[] {
+    return [...this.indexes.values()].map((index) => index.folder);
+  }
+
+  /** A folder left the workspace: its index leaves memory once its work is done (its file stays, as a cache). */
+  async close(params: WorkspaceIndexParams): Promise<void> {
+    const key = keyOf(params);
+    await this.busy.get(key)?.catch(() => undefined);
+    this.indexes.delete(key);
+    this.busy.delete(key);
+  }
+
   private withIndex<T>(params: WorkspaceIndexParams, work: (index: WorkspaceIndex) => Promise<T>): Promise<T> {
     checkFolder(params);
-    const key = `${params.storageDir}\n${params.folder}`;
+    const key = keyOf(params);
     let index = this.indexes.get(key);
     if (!index) {
       index = WorkspaceIndex.open(params.folder, params.storageDir, this.log);
@@ -74,4 +87,8 @@ function checkFolder(params: WorkspaceIndexParams): void {
     throw new EngineError(EngineErrorCode.BadRequest, `The workspace folder ${params.folder} does not exist or is not a folder. Open an existing folder (File > Open Folder) or pass --workspace DIR.`);
   }
   if (!params.storageDir || !isAbsolute(params.storageDir)) throw new EngineError(EngineErrorCode.BadRequest, `The index storage folder must be an absolute path; got "${params.storageDir}".`);
+}
+
+function keyOf(params: WorkspaceIndexParams): string {
+  return `${params.storageDir}\n${params.folder}`;
 }

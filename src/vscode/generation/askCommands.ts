@@ -46,7 +46,19 @@ export class WorkspaceAsk implements vscode.Disposable {
     this.disposables.push(
       vscode.commands.registerCommand('genaiStudio.askWorkspace', (args?: AskArgs) => this.ask(args)),
       vscode.commands.registerCommand('genaiStudio.showSources', (args?: AskArgs) => this.showSources(args)),
+      vscode.workspace.onDidChangeWorkspaceFolders((event) => event.removed.forEach((folder) => this.unfollow(folder))),
     );
+  }
+
+  /** A folder left the workspace: stop watching it, and the engine drops its index from memory. */
+  private unfollow(folder: vscode.WorkspaceFolder): void {
+    const watcher = this.indexed.get(folder.uri.fsPath);
+    if (!watcher) return;
+    watcher.dispose();
+    this.indexed.delete(folder.uri.fsPath);
+    this.changed.delete(folder.uri.fsPath);
+    const engine = this.deps.engine();
+    if (engine.state === 'running') engine.closeIndex(this.params(folder)).catch((error: Error) => this.deps.log.warn(`Could not close the index of ${folder.name}: ${error.message}`));
   }
 
   dispose(): void {

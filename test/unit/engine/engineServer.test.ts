@@ -1,37 +1,11 @@
 // The engine's JSON-RPC side in process (the real EngineServer, the real shipped model) over a pair of
 // streams: requests superseded before the engine reads them never run.
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
-import { CancellationTokenSource, ResponseError, type ConnectionOptions, type MessageConnection } from 'vscode-jsonrpc';
-import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
-import { ENGINE_CONNECTION_OPTIONS, EngineServer } from '../../../src/engine/engineServer';
+import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc';
+import { ENGINE_CONNECTION_OPTIONS } from '../../../src/engine/engineServer';
 import { Notifications, REQUEST_CANCELLED, Requests, type CompleteParams, type GenerateParams } from '../../../src/protocol';
-import { CODE_MODEL, cleanTemps, settings } from '../support/builders';
-
-interface Pair {
-  client: MessageConnection;
-  server: EngineServer;
-  dispose(): Promise<void>;
-}
-
-function connectedEngine(options: ConnectionOptions | undefined): Pair {
-  const toServer = new PassThrough();
-  const toClient = new PassThrough();
-  const serverConnection = createMessageConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient), undefined, options);
-  const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
-  const server = new EngineServer(serverConnection, settings());
-  serverConnection.listen();
-  client.listen();
-  return {
-    client,
-    server,
-    dispose: async () => {
-      await server.models.dispose();
-      client.dispose();
-      serverConnection.dispose();
-    },
-  };
-}
+import { CODE_MODEL, cleanTemps } from '../support/builders';
+import { connectedEngine } from '../support/engineConnection';
 
 const KEYSTROKE: CompleteParams = { model: CODE_MODEL, filePath: 'a.py', languageId: 'python', prefix: 'def add(a, b):\n    return ', suffix: '\n', maxTokens: 64 };
 

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import type { ResponseError } from 'vscode-jsonrpc';
+import { ENGINE_CONNECTION_OPTIONS } from '../../../src/engine/engineServer';
 import { EngineError } from '../../../src/engine/errors';
 import { onDownloadProgress } from '../../../src/engine/transformers';
-import { EngineErrorCode } from '../../../src/protocol';
+import { EngineErrorCode, Requests } from '../../../src/protocol';
 import { CODE_MODEL_DIR, cleanTemps, settings, tempDir } from '../support/builders';
+import { connectedEngine } from '../support/engineConnection';
 import { startHubMirror, type HubMirror } from '../support/hubMirror';
 import { disposeManagers, harness } from './harness';
 
@@ -42,6 +46,31 @@ describe('hub models through a local mirror', () => {
 
     const offline = harness(settings({ hubEndpoint: 'http://127.0.0.1:9', hubCacheDir: cache, offline: true }));
     await offline.manager.use(HUB_ID, offline.loader, async () => undefined);
+  });
+
+  it('lists downloaded models with their size, and deletes one after unloading it (only a listed one)', async () => {
+    const cache = tempDir();
+    const pair = connectedEngine(ENGINE_CONNECTION_OPTIONS, settings({ hubEndpoint: mirror.endpoint, hubCacheDir: cache }));
+    try {
+      assert.deepEqual((await pair.client.sendRequest(Requests.models)).downloaded, []);
+      await pair.client.sendRequest(Requests.load, { model: HUB_ID });
+      const [downloaded] = (await pair.client.sendRequest(Requests.models)).downloaded;
+      assert.equal(downloaded.id, HUB_ID);
+      assert.equal(downloaded.kind, 'causal-lm');
+      assert.ok(downloaded.sizeMB >= 5, `${downloaded.sizeMB} MB`);
+      for (const bad of ['../..', `${HUB_ID}/../..`, 'genai-studio/other']) {
+        const error = await pair.client.sendRequest(Requests.deleteDownloaded, { id: bad }).then(() => assert.fail(`${bad} was deleted`), (e: ResponseError) => e);
+        assert.equal(error.code, EngineErrorCode.ModelNotFound);
+        assert.match(error.message, new RegExp(`is not a downloaded model\\. Downloaded: ${HUB_ID}`));
+      }
+      await pair.client.sendRequest(Requests.deleteDownloaded, { id: HUB_ID });
+      const after = await pair.client.sendRequest(Requests.models);
+      assert.deepEqual(after.downloaded, []);
+      assert.ok(!after.loaded.some((s) => s.model === HUB_ID && s.state === 'ready'), 'the deleted model is not loaded');
+      assert.ok(!existsSync(downloaded.path));
+    } finally {
+      await pair.dispose();
+    }
   });
 
   it('offline mode refuses a model that is not cached, saying what to do', async () => {

@@ -85,6 +85,20 @@ describe('workspace retrieval (BM25 index in the engine)', () => {
     }
   });
 
+  it('drops the index of a folder that left the workspace from memory, and opens it from disk when it comes back', async () => {
+    const other = tempDir('genai-ws-');
+    writeFixtureWorkspace(other);
+    const retrieval = service();
+    await retrieval.index({ folder, storageDir }, never);
+    await retrieval.index({ folder: other, storageDir }, never);
+    assert.deepEqual(retrieval.openFolders.sort(), [folder, other].sort());
+    await retrieval.close({ folder: other, storageDir });
+    assert.deepEqual(retrieval.openFolders, [folder]);
+    const back = await retrieval.search({ folder: other, storageDir, question: 'HTTP API port' }, never);
+    assert.equal(back.index.added, 0, 'read from the index file, not indexed again');
+    assert.ok(hits(back.sources, 'docs/ports.md', '7420'));
+  });
+
   it('updates incrementally after an edit, a delete and a rename', async () => {
     const retrieval = service();
     const ask = async (question: string) => (await retrieval.search({ folder, storageDir, question }, never)).sources;
