@@ -4,6 +4,7 @@
 // benchmark (`npm run soak`, 100 kills) and its short version in the unit tests.
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { EngineProcess } from '../../src/client/engineProcess';
+import { seededRandom } from '../../src/core/sampling';
 import type { EngineSettings } from '../../src/protocol';
 import { isAlive, waitFor } from './processes';
 
@@ -31,17 +32,6 @@ const SCENARIOS: Scenario[] = ['typing', 'loading', 'image'];
 const CODE_MODEL = 'genai-code-tiny';
 const IMAGE_MODEL = 'genai-image-tiny';
 
-/** mulberry32: the same rounds for the same seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Starts the scenario's requests; resolves once the engine is busy with them, so the kill lands mid-work. */
 async function startWork(engine: EngineProcess, scenario: Scenario, round: number): Promise<Promise<unknown>[]> {
   const work: Promise<unknown>[] = [];
@@ -68,7 +58,7 @@ async function startWork(engine: EngineProcess, scenario: Scenario, round: numbe
 }
 
 export async function killEngineRepeatedly(options: { enginePath: string; settings: EngineSettings; kills: number; seed?: number; settleMs?: number }): Promise<KillReport> {
-  const next = random(options.seed ?? 1);
+  const next = seededRandom(options.seed ?? 1);
   let unhandledRejections = 0;
   const onUnhandled = () => unhandledRejections++;
   process.on('unhandledRejection', onUnhandled);

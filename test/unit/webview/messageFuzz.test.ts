@@ -2,6 +2,7 @@
 // Playground's), as a hostile or broken page could post them: none throws, each is accepted as a
 // well-formed message or rejected with a reason, and nothing leaks onto Object.prototype.
 import assert from 'node:assert/strict';
+import { seededRandom } from '../../../src/core/sampling';
 import { validatePanelMessage as imageStudio } from '../../../src/core/imageStudio/messages';
 import { validatePanelMessage as playground } from '../../../src/core/playground/playgroundMessages';
 import type { Validation } from '../../../src/core/webview/messageSchema';
@@ -9,17 +10,6 @@ import type { Validation } from '../../../src/core/webview/messageSchema';
 const MESSAGES = 10_000;
 const TYPES = ['ready', 'cancel', 'generate', 'save', 'copyPrompt', 'decode', 'interpolate', 'sample', 'gan', 'diffusion', 'nextToken', 'run', 'toString', '__proto__', 'constructor', ''];
 const KEYS = ['type', 'request', 'id', 'prompt', 'steps', 'seed', 'latent', 'temperature', 'topK', 'count', 'width', 'height', 'model', '__proto__', 'constructor', 'prototype', 'a'.repeat(300)];
-
-/** mulberry32, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function value(next: () => number, depth: number): unknown {
   const pick = Math.floor(next() * 12);
@@ -45,7 +35,7 @@ function value(next: () => number, depth: number): unknown {
 for (const [panel, validate] of [['Image Studio', imageStudio], ['Model Playground', playground]] as const) {
   describe(`${panel} panel messages under fuzzing`, () => {
     it(`answers ${MESSAGES} random and malformed messages without throwing: each accepted or rejected with a reason`, () => {
-      const next = random(panel.length);
+      const next = seededRandom(panel.length);
       let accepted = 0;
       for (let i = 0; i < MESSAGES; i++) {
         const message = value(next, 0);
