@@ -15,6 +15,8 @@ export class RetrievalService {
   constructor(
     private readonly onProgress: (progress: IndexProgress) => void,
     private readonly log: (message: string) => void,
+    /** How long updates must stop before an index is saved (WorkspaceIndex's default when omitted). */
+    private readonly saveDelayMs?: number,
   ) {}
 
   /** Brings the index up to date with a walk of the folder. */
@@ -56,6 +58,7 @@ export class RetrievalService {
   async close(params: WorkspaceIndexParams): Promise<void> {
     const key = keyOf(params);
     await this.busy.get(key)?.catch(() => undefined);
+    await this.indexes.get(key)?.flush();
     this.indexes.delete(key);
     this.busy.delete(key);
   }
@@ -65,7 +68,7 @@ export class RetrievalService {
     const key = keyOf(params);
     let index = this.indexes.get(key);
     if (!index) {
-      index = WorkspaceIndex.open(params.folder, params.storageDir, this.log);
+      index = WorkspaceIndex.open(params.folder, params.storageDir, this.log, this.saveDelayMs);
       this.indexes.set(key, index);
     }
     const target = index;

@@ -1,10 +1,13 @@
 // The full-text index of one workspace folder: MiniSearch (BM25+ ranking) over the chunks of every
 // text file, with a manifest of each file's size and modification time so that only what changed is
 // read again. Persisted as one JSON file in the storage folder it is given; it is a cache, so an
-// unreadable or outdated file is rebuilt rather than reported.
+// unreadable or outdated file is rebuilt rather than reported. A walk saves it at once; updates (a file
+// saved in the editor) save it after a quiet moment, in one write for a burst of them, so that typing
+// and saving never wait for the whole index to be serialised. A file changed since the last save is
+// read again by the next engine's walk, so a save that never happened loses nothing.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, posix } from 'node:path';
 import MiniSearch, { type Options } from 'minisearch';
 import { CancelledError } from '../../core/jobScheduler';
@@ -43,6 +46,8 @@ interface Persisted {
 
 /** Bump when chunking, terms or the file layout change: older files are then rebuilt. */
 const FORMAT_VERSION = 1;
+/** Updates are saved once they have stopped for this long. */
+const SAVE_DELAY_MS = 2000;
 /** How many skipped files a summary lists by name. */
 const SKIPPED_LISTED = 20;
 
@@ -56,6 +61,10 @@ const SEARCH_OPTIONS: Options<ChunkDoc> = {
 };
 
 export type ProgressListener = (done: number, total: number) => void;
+
+function changed(counts: Counts): boolean {
+  return counts.added + counts.updated + counts.removed > 0;
+}
 
 interface Counts {
   added: number;
@@ -72,15 +81,21 @@ export class WorkspaceIndex {
   /** Set once a full walk has run in this process; file events keep the index current after it. */
   private walked = false;
 
+  /** A save waiting for updates to stop, and the save in progress. */
+  private saveTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> = Promise.resolve();
+
   private constructor(
     readonly folder: string,
     private readonly file: string,
+    private readonly log: (message: string) => void,
+    private readonly saveDelayMs: number,
   ) {}
 
   /** The persisted index of `folder` in `storageDir`, or an empty one. */
-  static open(folder: string, storageDir: string, log: (message: string) => void): WorkspaceIndex {
+  static open(folder: string, storageDir: string, log: (message: string) => void, saveDelayMs = SAVE_DELAY_MS): WorkspaceIndex {
     const file = join(storageDir, `index-${createHash('sha256').update(folder).digest('hex').slice(0, 16)}.json`);
-    const index = new WorkspaceIndex(folder, file);
+    const index = new WorkspaceIndex(folder, file, log, saveDelayMs);
     if (!existsSync(file)) return index;
     try {
       const data = JSON.parse(readFileSync(file, 'utf8')) as Persisted;
@@ -133,7 +148,7 @@ export class WorkspaceIndex {
     }
     this.optionsKey = key;
     this.walked = true;
-    this.persist(counts);
+    if (changed(counts)) await this.save();
     return this.summary(counts, started);
   }
 
@@ -162,7 +177,7 @@ export class WorkspaceIndex {
         if (!entry || entry.size !== found.size || entry.mtimeMs !== found.mtimeMs) await this.read(rel, found, options, counts);
       }
     }
-    this.persist(counts);
+    if (changed(counts)) this.saveSoon();
     return this.summary(counts, started);
   }
 
@@ -175,6 +190,14 @@ export class WorkspaceIndex {
     const [real, realFolder] = await Promise.all([realpath(path).catch(() => undefined), realpath(this.folder).catch(() => undefined)]);
     if (!real || !realFolder || real !== join(realFolder, rel)) return undefined;
     return stat(real).catch(() => undefined);
+  }
+
+  /** Saves now what a pending save would have (when the folder leaves the workspace). */
+  async flush(): Promise<void> {
+    if (!this.saveTimer) return this.saving;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    await this.save();
   }
 
   /** The best passages for a question, best first. */
@@ -224,19 +247,31 @@ export class WorkspaceIndex {
     if (entry?.chunkIds.length) this.search.discardAll(entry.chunkIds);
   }
 
-  /** Written only when something changed and there is something to search: an empty workspace leaves no file. */
-  private persist(counts: Counts): void {
-    if (counts.added + counts.updated + counts.removed === 0 || this.chunkCount === 0) return;
-    const data: Persisted = { version: FORMAT_VERSION, folder: this.folder, options: this.optionsKey, files: Object.fromEntries(this.files), index: this.search.toJSON() };
-    mkdirSync(join(this.file, '..'), { recursive: true });
-    // Write beside it, then rename: a crash mid-write never leaves a half-written index.
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    try {
-      writeFileSync(temporary, JSON.stringify(data));
-      renameSync(temporary, this.file);
-    } finally {
-      rmSync(temporary, { force: true });
-    }
+  private saveSoon(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.save().catch((error: Error) => this.log(`Could not save the index of ${this.folder} to ${this.file}: ${error.message}`));
+    }, this.saveDelayMs);
+    this.saveTimer.unref();
+  }
+
+  /** Only an index with something to search is saved: an empty workspace leaves no file. */
+  private save(): Promise<void> {
+    this.saving = this.saving.catch(() => undefined).then(async () => {
+      if (this.chunkCount === 0) return;
+      const data: Persisted = { version: FORMAT_VERSION, folder: this.folder, options: this.optionsKey, files: Object.fromEntries(this.files), index: this.search.toJSON() };
+      await mkdir(join(this.file, '..'), { recursive: true });
+      // Write beside it, then rename: a crash mid-write never leaves a half-written index.
+      const temporary = `${this.file}.${process.pid}.tmp`;
+      try {
+        await writeFile(temporary, JSON.stringify(data));
+        await rename(temporary, this.file);
+      } finally {
+        await rm(temporary, { force: true });
+      }
+    });
+    return this.saving;
   }
 
   private summary(counts: Counts, started: number): IndexSummary {

@@ -1,7 +1,7 @@
 // The engine's workspace index on real files: retrieval quality, incremental updates, persistence,
 // ignore rules and bad input.
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CancelledError } from '../../../src/core/jobScheduler';
 import { RetrievalService } from '../../../src/engine/retrieval/retrievalService';
@@ -99,6 +99,24 @@ describe('workspace retrieval (BM25 index in the engine)', () => {
     assert.ok(hits(back.sources, 'docs/ports.md', '7420'));
   });
 
+  it('saves updates after they stop, not on every save in the editor; closing the folder saves at once', async () => {
+    // Saved only after a minute of quiet, so within this test only close() can save the updates.
+    const retrieval = new RetrievalService(() => undefined, () => undefined, 60_000);
+    await retrieval.index({ folder, storageDir }, never);
+    const [indexFile] = readdirSync(storageDir).filter((f) => f.endsWith('.json')).map((f) => join(storageDir, f));
+    const savedAfterWalk = readFileSync(indexFile, 'utf8');
+    for (let i = 0; i < 5; i++) {
+      writeFileSync(join(folder, 'docs/ports.md'), `# Network\n\nThe HTTP API listens on port ${9000 + i}.\n`);
+      await retrieval.update({ folder, storageDir, paths: ['docs/ports.md'] }, never);
+    }
+    assert.equal(readFileSync(indexFile, 'utf8'), savedAfterWalk, 'no update wrote the index');
+    assert.ok(hits((await retrieval.search({ folder, storageDir, question: 'HTTP API port' }, never)).sources, 'docs/ports.md', '9004'), 'the index in memory is current');
+    await retrieval.close({ folder, storageDir });
+    assert.notEqual(readFileSync(indexFile, 'utf8'), savedAfterWalk);
+    const reopened = await service().search({ folder, storageDir, question: 'HTTP API port' }, never);
+    assert.ok(hits(reopened.sources, 'docs/ports.md', '9004'), 'the saved index holds the last update');
+  });
+
   it('updates incrementally after an edit, a delete and a rename', async () => {
     const retrieval = service();
     const ask = async (question: string) => (await retrieval.search({ folder, storageDir, question }, never)).sources;
@@ -122,7 +140,8 @@ describe('workspace retrieval (BM25 index in the engine)', () => {
     assert.equal(renamed[0].path, 'docs/hooks.md');
     assert.ok(!renamed.some((s) => s.path === 'docs/webhooks.md'));
 
-    // The persisted index has all three changes: a new engine starts from it and reads nothing.
+    // Once saved (here by closing the folder), the index has all three changes: a new engine starts from it and reads nothing.
+    await retrieval.close({ folder, storageDir });
     const fresh = await service().index({ folder, storageDir }, never);
     assert.deepEqual({ added: fresh.added, updated: fresh.updated, removed: fresh.removed }, { added: 0, updated: 0, removed: 0 });
   });
