@@ -1,6 +1,10 @@
 // Brings a Stable-Diffusion ONNX repository from the hub (or a mirror) into the hub cache, in the
 // layout Transformers.js uses for its files, so the loader then reads it like a local folder.
-// Files already cached are not fetched again; offline mode uses the cache only.
+// Files already cached are not fetched again; offline mode uses the cache only. A file is written to a
+// part file of its own (two editor windows may fetch the same model), checked against its length and,
+// where the hub gives it (LFS files), its SHA-256, and only then renamed into place; a transfer that
+// stalls is given up after a while without data.
+import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -75,13 +79,40 @@ export async function isDiffusionRepo(source: HubSource, settings: EngineSetting
   }
 }
 
+/** A transfer with no data for this long is given up. */
+export const DOWNLOAD_IDLE_TIMEOUT_MS = 60_000;
+
+/** The SHA-256 the hub sends for an LFS file (X-Linked-Etag, or an ETag that is one). */
+function expectedSha256(headers: Headers): string | undefined {
+  for (const name of ['x-linked-etag', 'etag']) {
+    const value = headers.get(name)?.replace(/^W\//, '').replace(/"/g, '');
+    if (value && /^[0-9a-f]{64}$/.test(value)) return value;
+  }
+  return undefined;
+}
+
 /** False when the repository has no such file (404). */
-async function download(source: HubSource, file: string, path: string, settings: EngineSettings): Promise<boolean> {
+export async function download(source: HubSource, file: string, path: string, settings: EngineSettings, idleTimeoutMs = DOWNLOAD_IDLE_TIMEOUT_MS): Promise<boolean> {
   const endpoint = settings.hubEndpoint;
   const url = `${endpoint.replace(/\/$/, '')}/${source.id}/resolve/${encodeURIComponent(source.revision)}/${file}`;
+  const idle = new AbortController();
+  let idleTimer = setTimeout(() => idle.abort(), idleTimeoutMs);
+  const stillAlive = () => {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => idle.abort(), idleTimeoutMs);
+  };
+  try {
+    return await transfer(url, file, path, source, settings, idle.signal, stillAlive, idleTimeoutMs);
+  } finally {
+    clearTimeout(idleTimer);
+  }
+}
+
+async function transfer(url: string, file: string, path: string, source: HubSource, settings: EngineSettings, signal: AbortSignal, stillAlive: () => void, idleTimeoutMs: number): Promise<boolean> {
+  const endpoint = settings.hubEndpoint;
   let response: Response;
   try {
-    response = await hubFetch(settings)(url);
+    response = await hubFetch(settings)(url, { signal });
   } catch (error) {
     throw new EngineError(
       EngineErrorCode.HubUnreachable,
@@ -95,22 +126,32 @@ async function download(source: HubSource, file: string, path: string, settings:
     throw new EngineError(EngineErrorCode.HubUnreachable, `Could not download ${file} of ${source.ref} from ${endpoint}: HTTP ${response.status}. Try again later, or use a local folder.`);
   }
   const total = Number(response.headers.get('content-length') ?? 0);
+  const sha256 = expectedSha256(response.headers);
+  const hash = createHash('sha256');
   let loaded = 0;
   const count = new Transform({
     transform(chunk: Buffer, _encoding, done) {
+      stillAlive();
       loaded += chunk.length;
+      hash.update(chunk);
       reportDownload(file, loaded, total, false);
       done(null, chunk);
     },
   });
-  // A partial file never looks cached: it is renamed into place only when complete.
-  const partial = `${path}.part`;
+  // A partial file never looks cached: it is renamed into place only when complete and checked.
+  const partial = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.part`;
   mkdirSync(dirname(path), { recursive: true });
   try {
     await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), count, createWriteStream(partial));
+    if (total > 0 && loaded !== total) throw new Error(`${loaded} of ${total} bytes arrived`);
+    if (sha256 && hash.digest('hex') !== sha256) {
+      throw new EngineError(EngineErrorCode.HubUnreachable, `The download of ${file} of ${source.ref} is corrupt: its SHA-256 differs from the one ${endpoint} gives. Nothing was kept; try again (a proxy that rewrites downloads would cause this every time).`);
+    }
   } catch (error) {
     rmSync(partial, { force: true });
-    throw new EngineError(EngineErrorCode.HubUnreachable, `The download of ${file} of ${source.ref} was interrupted (${errorMessage(error)}). Try again.`);
+    if (error instanceof EngineError) throw error;
+    const why = signal.aborted ? `no data for ${idleTimeoutMs / 1000} s` : errorMessage(error);
+    throw new EngineError(EngineErrorCode.HubUnreachable, `The download of ${file} of ${source.ref} was interrupted (${why}). Nothing was kept; try again.`);
   }
   renameSync(partial, path);
   reportDownload(file, loaded, total, true);

@@ -1,10 +1,11 @@
 // A diffusion model by hub id, through a local mirror of the hub: download into the cache once,
 // then offline from the cache, with clear errors otherwise.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { EngineProcess } from '../../../src/client/engineProcess';
 import { DiffusionLoader, type DiffusionModel } from '../../../src/engine/diffusion/diffusionModel';
+import { download } from '../../../src/engine/diffusion/hubFiles';
 import { DeviceSelector } from '../../../src/engine/devices';
 import { EngineError } from '../../../src/engine/errors';
 import { ModelManager } from '../../../src/engine/modelManager';
@@ -81,3 +82,48 @@ describe('diffusion models by hub id (local mirror)', () => {
     }
   });
 });
+
+describe('diffusion downloads that break on the way', () => {
+  let mirror: HubMirror;
+  const managers: ModelManager[] = [];
+  before(async () => {
+    mirror = await startHubMirror(
+      { 'faults/corrupt': FIXTURE, 'faults/truncated': FIXTURE, 'faults/stalled': FIXTURE },
+      { faults: { 'faults/corrupt/unet/model.onnx': 'corrupt', 'faults/truncated/unet/model.onnx': 'truncate', 'faults/stalled/unet/model.onnx': 'stall' } },
+    );
+  });
+  after(async () => {
+    for (const m of managers) await m.dispose();
+    await mirror.close();
+    cleanTemps();
+  });
+
+  /** Every file under the cache folder, relative to it. */
+  const cached = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)));
+
+  for (const [repo, expected] of [
+    ['faults/corrupt', /unet\/model\.onnx of faults\/corrupt is corrupt: its SHA-256 differs from the one .* gives\. Nothing was kept; try again/],
+    ['faults/truncated', /unet\/model\.onnx of faults\/truncated was interrupted \(.*\)\. Nothing was kept; try again/],
+  ] as const) {
+    it(`${repo.split('/')[1]}: a clear error, and nothing of the broken file is kept`, async () => {
+      const cache = tempDir('genai-hub-');
+      const manager = new ModelManager(settings({ hubEndpoint: mirror.endpoint, hubCacheDir: cache }), new DeviceSelector(), { status: () => undefined, log: () => undefined });
+      managers.push(manager);
+      const error = await manager.use(repo, new DiffusionLoader(loadTransformers), async () => undefined).then(() => assert.fail('the load should fail'), (e: unknown) => e as EngineError);
+      assert.equal(error.code, EngineErrorCode.HubUnreachable);
+      assert.match(error.message, expected);
+      assert.ok(cached(cache).includes(join(repo, 'model_index.json')), 'the files before it are cached');
+      assert.ok(!cached(cache).some((f) => f.startsWith(join(repo, 'unet'))), `no unet file is left: ${cached(cache).join(', ')}`);
+    });
+  }
+
+  it('stalled: gives up after the idle time, with nothing kept', async () => {
+    const cache = tempDir('genai-hub-');
+    const path = join(cache, 'unet', 'model.onnx');
+    const source = { kind: 'hub', ref: 'faults/stalled', id: 'faults/stalled', revision: 'main' } as const;
+    const error = await download(source, 'unet/model.onnx', path, settings({ hubEndpoint: mirror.endpoint, hubCacheDir: cache }), 300).then(() => assert.fail('the download should fail'), (e: unknown) => e as EngineError);
+    assert.match(error.message, /was interrupted \(no data for 0\.3 s\)\. Nothing was kept/);
+    assert.deepEqual(cached(cache), []);
+  });
+});
+

@@ -1,9 +1,11 @@
 // A local stand-in for the Hugging Face hub: serves model folders in the hub's URL layout
 // (`/{org}/{name}/resolve/{revision}/{file}`), with HEAD and Range like the real one, and
-// counts requests so tests can tell cache hits from downloads. It refuses as the real hub does:
+// counts requests so tests can tell cache hits from downloads. Like the hub for LFS files, it sends each
+// file's SHA-256 as X-Linked-Etag. It refuses as the real hub does:
 // 401 for a repository it does not have (the hub cannot tell that from a private one) and for a gated
 // one without a token, 403 for a gated one with a token that has no access, 404 for a missing file.
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, normalize } from 'node:path';
@@ -20,6 +22,8 @@ export interface HubMirror {
 export interface HubMirrorOptions {
   /** Gated repositories: hub id -> the one token that may read it. */
   gated?: Record<string, string>;
+  /** Faults in the transfer of files (`org/name/path`), the way a network or a proxy breaks one. */
+  faults?: Record<string, 'corrupt' | 'truncate' | 'stall'>;
 }
 
 /** `repos` maps a hub id (`org/name`) to the folder served for it, at every revision. */
@@ -60,9 +64,16 @@ export async function startHubMirror(repos: Record<string, string>, options: Hub
       createReadStream(path, { start, end }).pipe(res);
       return;
     }
-    downloads.set(`${match[1]}/${file}`, (downloads.get(`${match[1]}/${file}`) ?? 0) + 1);
-    res.writeHead(200, { 'content-length': size, 'accept-ranges': 'bytes' });
-    createReadStream(path).pipe(res);
+    const key = `${match[1]}/${file}`;
+    downloads.set(key, (downloads.get(key) ?? 0) + 1);
+    const bytes = readFileSync(path);
+    res.writeHead(200, { 'content-length': size, 'accept-ranges': 'bytes', 'x-linked-etag': `"${createHash('sha256').update(bytes).digest('hex')}"` });
+    const fault = options.faults?.[key];
+    if (fault === 'corrupt') res.end(Buffer.from(bytes.map((b, i) => (i === bytes.length >> 1 ? b ^ 0xff : b))));
+    else if (fault === 'truncate') res.write(bytes.subarray(0, bytes.length >> 1), () => res.socket?.destroy());
+    // Half the file, then silence on an open connection.
+    else if (fault === 'stall') res.write(bytes.subarray(0, bytes.length >> 1));
+    else res.end(bytes);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -70,6 +81,10 @@ export async function startHubMirror(repos: Record<string, string>, options: Hub
     endpoint: `http://127.0.0.1:${port}`,
     downloads,
     authorizations,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
