@@ -1,7 +1,6 @@
-// The one contract between the editor side (extension host, CLI) and the engine process.
-// Both sides import these types; nothing else crosses the process boundary.
-import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
-
+// The one contract between the editor side (extension host, CLI) and the engine process: the types
+// and codes here, the JSON-RPC messages that carry them in protocolMessages.ts. Both sides import these;
+// nothing else crosses the process boundary. This file loads no code (the extension activates on it).
 /** Where ONNX sessions should run. `auto` tries what the platform offers, then CPU. */
 export type DeviceSetting = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
 export const DEVICE_SETTINGS: readonly DeviceSetting[] = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
@@ -482,54 +481,10 @@ export interface NextTokenResult {
   ms: number;
 }
 
-export namespace Requests {
-  export const configure = new RequestType<EngineSettings, void, void>('engine/configure');
-  export const info = new RequestType0<EngineInfo, void>('engine/info');
-  export const models = new RequestType0<ModelsInfo, void>('engine/models');
-  export const load = new RequestType<LoadParams, ModelStatus, void>('engine/load');
-  export const unload = new RequestType<LoadParams, void, void>('engine/unload');
-  /** Unloads every revision of a downloaded hub model and deletes its files from the cache. */
-  export const deleteDownloaded = new RequestType<{ id: string }, void, void>('engine/deleteDownloaded');
-  /** Cancel through JSON-RPC's own `$/cancelRequest` (a CancellationToken on the client). */
-  export const generate = new RequestType<GenerateParams, GenerateResult, void>('engine/generate');
-  /** Tries every execution provider with the shipped code model and compares it with the CPU. */
-  export const checkDevices = new RequestType0<DeviceCheck[], void>('engine/checkDevices');
-  /** An inline completion at a cursor; cancellation reaches the decode loop within one token. */
-  export const complete = new RequestType<CompleteParams, CompleteResult, void>('engine/complete');
-  /** Text from a prompt, through the model's chat template when it has one; streams `engine/generateChunk`. */
-  export const generateText = new RequestType<GenerateTextParams, GenerateTextResult, void>('engine/generateText');
-  /** Brings the workspace's full-text index up to date (walks the folder); sends `retrieval/progress`. */
-  export const indexWorkspace = new RequestType<WorkspaceIndexParams, IndexSummary, void>('retrieval/index');
-  /** Re-reads only the given files (file watcher events). */
-  export const updateIndex = new RequestType<IndexUpdateParams, IndexSummary, void>('retrieval/update');
-  /** A folder left the workspace: its index leaves the engine's memory. */
-  export const closeIndex = new RequestType<WorkspaceIndexParams, void, void>('engine/closeIndex');
-  /** The passages most relevant to a question, best first ("Show Sources"). */
-  export const search = new RequestType<SearchParams, SearchResult, void>('retrieval/search');
-  /** Retrieval, then an answer from the passages that fit the context; streams `engine/generateChunk`. */
-  export const ask = new RequestType<AskParams, AskResult, void>('retrieval/ask');
-  /** Text to image (background priority); sends `image/progress`; a cancel stops within one step. */
-  export const generateImage = new RequestType<ImageParams, ImageResult, void>('image/generate');
-  /** Model Playground demos (interactive priority). */
-  export const demoVae = new RequestType<VaeDemoParams, VaeDemoResult, void>('demo/vae');
-  export const demoGan = new RequestType<GanDemoParams, GanDemoResult, void>('demo/gan');
-  export const demoDiffusion = new RequestType<DiffusionDemoParams, DiffusionDemoResult, void>('demo/diffusion');
-  export const demoNextToken = new RequestType<NextTokenParams, NextTokenResult, void>('demo/nextToken');
-}
-
-export namespace Notifications {
-  export const status = new NotificationType<ModelStatus>('engine/status');
-  export const download = new NotificationType<DownloadProgress>('engine/download');
-  export const log = new NotificationType<LogEntry>('engine/log');
-  export const generateChunk = new NotificationType<GenerateChunk>('engine/generateChunk');
-  export const indexProgress = new NotificationType<IndexProgress>('retrieval/progress');
-  export const imageProgress = new NotificationType<ImageProgress>('image/progress');
-}
-
-/** Error codes carried by JSON-RPC error responses, so both sides can react to the kind of failure. */
 /** JSON-RPC's code for a request its caller cancelled (the LSP's RequestCancelled). */
 export const REQUEST_CANCELLED = -32800;
 
+/** Error codes carried by JSON-RPC error responses, so both sides can react to the kind of failure. */
 export enum EngineErrorCode {
   /** The model reference names nothing that exists (folder, shipped name, hub id). */
   ModelNotFound = 1001,

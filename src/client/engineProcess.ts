@@ -1,12 +1,10 @@
 // Starts and supervises the engine process, and is the typed client of src/protocol.ts.
-// Shared by the VS Code extension and the CLI; knows nothing of VS Code.
+// Shared by the VS Code extension and the CLI; knows nothing of VS Code. vscode-jsonrpc and the
+// protocol's messages load when the engine first starts, not when the extension activates.
 import { fork, type ChildProcess } from 'node:child_process';
-import { CancellationToken, Emitter, ResponseError, type Event, type MessageConnection } from 'vscode-jsonrpc';
-import { IPCMessageReader, IPCMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
+import type { CancellationToken, MessageConnection } from 'vscode-jsonrpc';
 import {
   EngineErrorCode,
-  Notifications,
-  Requests,
   type AskParams,
   type AskResult,
   type CompleteParams,
@@ -40,6 +38,23 @@ import {
   type SearchResult,
   type WorkspaceIndexParams,
 } from '../protocol';
+import type { Requests } from '../protocolMessages';
+import { Signal, type Event } from './signal';
+
+type JsonRpc = typeof import('vscode-jsonrpc/node');
+type ProtocolMessages = typeof import('../protocolMessages');
+let loaded: { rpc: JsonRpc; messages: ProtocolMessages } | undefined;
+const load = () => (loaded ??= { rpc: require('vscode-jsonrpc/node') as JsonRpc, messages: require('../protocolMessages') as ProtocolMessages });
+
+/** What a request is sent with: the protocol's requests, and the token of a request no one can cancel. */
+interface Sending {
+  requests: typeof Requests;
+  none: CancellationToken;
+}
+
+function engineStopped(message: string): Error {
+  return new (load().rpc.ResponseError)(EngineErrorCode.EngineStopped, message);
+}
 
 export interface EngineProcessOptions {
   /** Path of the bundled engine entry (dist/engine.js). */
@@ -64,13 +79,13 @@ const DEFAULT_MAX_CRASHES = 5;
 const STABLE_AFTER_MS = 60_000;
 
 export class EngineProcess {
-  private readonly statusEmitter = new Emitter<ModelStatus>();
-  private readonly downloadEmitter = new Emitter<DownloadProgress>();
-  private readonly logEmitter = new Emitter<LogEntry>();
-  private readonly chunkEmitter = new Emitter<{ jobId: string; text: string }>();
-  private readonly stateEmitter = new Emitter<EngineState>();
-  private readonly indexProgressEmitter = new Emitter<IndexProgress>();
-  private readonly imageProgressEmitter = new Emitter<ImageProgress>();
+  private readonly statusEmitter = new Signal<ModelStatus>();
+  private readonly downloadEmitter = new Signal<DownloadProgress>();
+  private readonly logEmitter = new Signal<LogEntry>();
+  private readonly chunkEmitter = new Signal<{ jobId: string; text: string }>();
+  private readonly stateEmitter = new Signal<EngineState>();
+  private readonly indexProgressEmitter = new Signal<IndexProgress>();
+  private readonly imageProgressEmitter = new Signal<ImageProgress>();
   readonly onStatus: Event<ModelStatus> = this.statusEmitter.event;
   readonly onDownload: Event<DownloadProgress> = this.downloadEmitter.event;
   readonly onLog: Event<LogEntry> = this.logEmitter.event;
@@ -102,38 +117,38 @@ export class EngineProcess {
   /** Applies new settings now if the engine runs, else at its next start. */
   async configure(settings: EngineSettings): Promise<void> {
     this.settings = settings;
-    if (this.stateValue === 'running') await this.request((c) => c.sendRequest(Requests.configure, settings));
+    if (this.stateValue === 'running') await this.request((c, m) => c.sendRequest(m.requests.configure, settings));
   }
 
   info(): Promise<EngineInfo> {
-    return this.request((c) => c.sendRequest(Requests.info));
+    return this.request((c, m) => c.sendRequest(m.requests.info));
   }
 
   models(): Promise<ModelsInfo> {
-    return this.request((c) => c.sendRequest(Requests.models));
+    return this.request((c, m) => c.sendRequest(m.requests.models));
   }
 
   checkDevices(): Promise<DeviceCheck[]> {
-    return this.request((c) => c.sendRequest(Requests.checkDevices));
+    return this.request((c, m) => c.sendRequest(m.requests.checkDevices));
   }
 
   load(model: string): Promise<ModelStatus> {
-    return this.request((c) => c.sendRequest(Requests.load, { model }));
+    return this.request((c, m) => c.sendRequest(m.requests.load, { model }));
   }
 
   unload(model: string): Promise<void> {
-    return this.request((c) => c.sendRequest(Requests.unload, { model }));
+    return this.request((c, m) => c.sendRequest(m.requests.unload, { model }));
   }
 
   deleteDownloaded(id: string): Promise<void> {
-    return this.request((c) => c.sendRequest(Requests.deleteDownloaded, { id }));
+    return this.request((c, m) => c.sendRequest(m.requests.deleteDownloaded, { id }));
   }
 
   /** Streams text through `onText`; cancelling `token` stops generation inside the engine. */
   async generate(params: GenerateParams, onText?: (text: string) => void, token?: CancellationToken): Promise<GenerateResult> {
     const subscription = onText ? this.onChunk((chunk) => chunk.jobId === params.jobId && onText(chunk.text)) : undefined;
     try {
-      return await this.request((c) => c.sendRequest(Requests.generate, params, token ?? CancellationToken.None));
+      return await this.request((c, m) => c.sendRequest(m.requests.generate, params, token ?? m.none));
     } finally {
       subscription?.dispose();
     }
@@ -141,41 +156,41 @@ export class EngineProcess {
 
   /** An inline completion; cancelling `token` stops the decode loop within one token. */
   complete(params: CompleteParams, token?: CancellationToken): Promise<CompleteResult> {
-    return this.request((c) => c.sendRequest(Requests.complete, params, token ?? CancellationToken.None));
+    return this.request((c, m) => c.sendRequest(m.requests.complete, params, token ?? m.none));
   }
 
   /** Text from a prompt through the model's chat template when it has one; streams like `generate`. */
   generateText(params: GenerateTextParams, onText?: (text: string) => void, token?: CancellationToken): Promise<GenerateTextResult> {
-    return this.streaming(params.jobId, onText, () => this.request((c) => c.sendRequest(Requests.generateText, params, token ?? CancellationToken.None)));
+    return this.streaming(params.jobId, onText, () => this.request((c, m) => c.sendRequest(m.requests.generateText, params, token ?? m.none)));
   }
 
   /** Walks the workspace folder and updates its index; progress comes through `onIndexProgress`. */
   indexWorkspace(params: WorkspaceIndexParams, token?: CancellationToken): Promise<IndexSummary> {
-    return this.request((c) => c.sendRequest(Requests.indexWorkspace, params, token ?? CancellationToken.None));
+    return this.request((c, m) => c.sendRequest(m.requests.indexWorkspace, params, token ?? m.none));
   }
 
   updateIndex(params: IndexUpdateParams): Promise<IndexSummary> {
-    return this.request((c) => c.sendRequest(Requests.updateIndex, params));
+    return this.request((c, m) => c.sendRequest(m.requests.updateIndex, params));
   }
 
   closeIndex(params: WorkspaceIndexParams): Promise<void> {
-    return this.request((c) => c.sendRequest(Requests.closeIndex, params));
+    return this.request((c, m) => c.sendRequest(m.requests.closeIndex, params));
   }
 
   search(params: SearchParams, token?: CancellationToken): Promise<SearchResult> {
-    return this.request((c) => c.sendRequest(Requests.search, params, token ?? CancellationToken.None));
+    return this.request((c, m) => c.sendRequest(m.requests.search, params, token ?? m.none));
   }
 
   /** Retrieval-augmented answer; the answer streams through `onText`. */
   ask(params: AskParams, onText?: (text: string) => void, token?: CancellationToken): Promise<AskResult> {
-    return this.streaming(params.jobId, onText, () => this.request((c) => c.sendRequest(Requests.ask, params, token ?? CancellationToken.None)));
+    return this.streaming(params.jobId, onText, () => this.request((c, m) => c.sendRequest(m.requests.ask, params, token ?? m.none)));
   }
 
   /** Text to image; the job's steps and previews go to `onProgress`; cancelling `token` stops it within one step. */
   async generateImage(params: ImageParams, onProgress?: (progress: ImageProgress) => void, token?: CancellationToken): Promise<ImageResult> {
     const subscription = onProgress ? this.onImageProgress((p) => p.jobId === params.jobId && onProgress(p)) : undefined;
     try {
-      return await this.request((c) => c.sendRequest(Requests.generateImage, params, token ?? CancellationToken.None));
+      return await this.request((c, m) => c.sendRequest(m.requests.generateImage, params, token ?? m.none));
     } finally {
       subscription?.dispose();
     }
@@ -183,19 +198,19 @@ export class EngineProcess {
 
   /** Model Playground demos (interactive, on the shipped models). */
   demoVae(params: VaeDemoParams): Promise<VaeDemoResult> {
-    return this.request((c) => c.sendRequest(Requests.demoVae, params));
+    return this.request((c, m) => c.sendRequest(m.requests.demoVae, params));
   }
 
   demoGan(params: GanDemoParams): Promise<GanDemoResult> {
-    return this.request((c) => c.sendRequest(Requests.demoGan, params));
+    return this.request((c, m) => c.sendRequest(m.requests.demoGan, params));
   }
 
   demoDiffusion(params: DiffusionDemoParams, token?: CancellationToken): Promise<DiffusionDemoResult> {
-    return this.request((c) => c.sendRequest(Requests.demoDiffusion, params, token ?? CancellationToken.None));
+    return this.request((c, m) => c.sendRequest(m.requests.demoDiffusion, params, token ?? m.none));
   }
 
   demoNextToken(params: NextTokenParams): Promise<NextTokenResult> {
-    return this.request((c) => c.sendRequest(Requests.demoNextToken, params));
+    return this.request((c, m) => c.sendRequest(m.requests.demoNextToken, params));
   }
 
   /** Forwards the job's streamed chunks to `onText` while `send` runs. */
@@ -228,17 +243,15 @@ export class EngineProcess {
     for (const emitter of [this.statusEmitter, this.downloadEmitter, this.logEmitter, this.chunkEmitter, this.stateEmitter, this.indexProgressEmitter, this.imageProgressEmitter]) emitter.dispose();
   }
 
-  private async request<T>(send: (connection: MessageConnection) => Promise<T>): Promise<T> {
+  private async request<T>(send: (connection: MessageConnection, sending: Sending) => Promise<T>): Promise<T> {
     const connection = await this.ensureStarted();
     const child = this.child;
+    const { rpc, messages } = load();
     try {
-      return await send(connection);
+      return await send(connection, { requests: messages.Requests, none: rpc.CancellationToken.None });
     } catch (error) {
       if (child && (child.exitCode !== null || child.signalCode !== null || this.child !== child)) {
-        throw new ResponseError(
-          EngineErrorCode.EngineStopped,
-          `The GenAI Studio engine stopped while handling this request (${describeExit(child)}). It restarts by itself: try again. The log has the details.`,
-        );
+        throw engineStopped(`The GenAI Studio engine stopped while handling this request (${describeExit(child)}). It restarts by itself: try again. The log has the details.`);
       }
       throw error;
     }
@@ -252,9 +265,7 @@ export class EngineProcess {
   private ensureStarted(): Promise<MessageConnection> {
     if (this.stateValue === 'disposed') return Promise.reject(new Error('The GenAI Studio engine has been shut down.'));
     if (this.stateValue === 'crashed') {
-      return Promise.reject(
-        new ResponseError(EngineErrorCode.EngineStopped, `The GenAI Studio engine keeps crashing (${this.crashes} times in a row), so it is not restarted: see the log, then run GenAI Studio: Restart Engine.`),
-      );
+      return Promise.reject(engineStopped(`The GenAI Studio engine keeps crashing (${this.crashes} times in a row), so it is not restarted: see the log, then run GenAI Studio: Restart Engine.`));
     }
     if (!this.connection) {
       const attempt = this.start();
@@ -288,7 +299,9 @@ export class EngineProcess {
     child.stderr?.on('data', (data: string) => {
       for (const line of data.split('\n')) if (line.trim()) this.logEmitter.fire({ level: 'warn', message: `[engine stderr] ${line}` });
     });
-    const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    const { rpc, messages } = load();
+    const { Notifications, Requests } = messages;
+    const connection = rpc.createMessageConnection(new rpc.IPCMessageReader(child), new rpc.IPCMessageWriter(child));
     connection.onNotification(Notifications.status, (s) => this.statusEmitter.fire(s));
     connection.onNotification(Notifications.download, (d) => this.downloadEmitter.fire(d));
     connection.onNotification(Notifications.log, (l) => this.logEmitter.fire(l));
@@ -302,7 +315,7 @@ export class EngineProcess {
       await connection.sendRequest(Requests.info);
     } catch (error) {
       if (child.exitCode === null && child.signalCode === null) throw error;
-      throw new ResponseError(EngineErrorCode.EngineStopped, `The GenAI Studio engine stopped while starting (${describeExit(child)}). The log has the details.`);
+      throw engineStopped(`The GenAI Studio engine stopped while starting (${describeExit(child)}). The log has the details.`);
     }
     // Settings changed while it started (configure() sends only to a running engine) apply now.
     if (this.settings !== startedWith) await connection.sendRequest(Requests.configure, this.settings);

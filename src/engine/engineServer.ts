@@ -7,9 +7,7 @@ import type { Validation } from '../core/webview/messageSchema';
 import { DEFAULTS, IMAGE_MODEL } from '../defaults';
 import {
   EngineErrorCode,
-  Notifications,
   REQUEST_CANCELLED,
-  Requests,
   type DeviceChoice,
   type EngineSettings,
   type GenerateParams,
@@ -19,6 +17,7 @@ import {
   type ImageResult,
   type LogEntry,
 } from '../protocol';
+import { Notifications, Requests } from '../protocolMessages';
 import { CausalLMLoader, type CausalLM } from './causalLM';
 import { completeCode } from './codeCompletion';
 import { checkDevices } from './deviceCheck';

@@ -43,13 +43,15 @@ Question: {{input}}
 
 Let's think step by step, then give the final answer on a line starting with "Answer:".`;
 
-export const BUILTIN_TEMPLATES: readonly PromptTemplate[] = [
-  parseTemplate(ZERO_SHOT, 'built-in', 'zero-shot'),
-  parseTemplate(FEW_SHOT, 'built-in', 'few-shot'),
-  parseTemplate(CHAIN_OF_THOUGHT, 'built-in', 'chain-of-thought'),
-];
+let parsed: readonly PromptTemplate[] | undefined;
+
+/** The built-in templates, parsed on first use (not while the extension activates). */
+export function builtinTemplates(): readonly PromptTemplate[] {
+  parsed ??= [parseTemplate(ZERO_SHOT, 'built-in', 'zero-shot'), parseTemplate(FEW_SHOT, 'built-in', 'few-shot'), parseTemplate(CHAIN_OF_THOUGHT, 'built-in', 'chain-of-thought')];
+  return parsed;
+}
 
 /** A built-in template by its strategy name (`zero-shot`, `few-shot`, `chain-of-thought`). */
 export function builtinTemplate(strategy: string): PromptTemplate | undefined {
-  return BUILTIN_TEMPLATES.find((t) => t.strategy === strategy);
+  return builtinTemplates().find((t) => t.strategy === strategy);
 }

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { EngineProcess } from '../../client/engineProcess';
-import { BUILTIN_TEMPLATES, fillTemplate, parseTemplate, type PromptTemplate } from '../../core/templates';
+import { builtinTemplates, fillTemplate, parseTemplate, type PromptTemplate } from '../../core/templates';
 import type { FinishReason, PromptFormat } from '../../protocol';
 import { openUntitled } from '../untitledDocument';
 import { reportDone, reportFailure, withCancellableProgress } from './feedback';
@@ -98,14 +98,14 @@ async function chooseAction(): Promise<'run' | 'preview' | undefined> {
 async function chooseTemplate(wanted: string | undefined): Promise<PromptTemplate | undefined> {
   const restricted = !vscode.workspace.isTrusted;
   const { templates, broken } = restricted ? { templates: [], broken: [] } : await workspaceTemplates();
-  const all = [...BUILTIN_TEMPLATES, ...templates];
+  const all = [...builtinTemplates(), ...templates];
   const restrictedNote = `GenAI Studio runs no prompt template of an untrusted workspace (${templatesFolder()}/*.md). Trust the workspace to use them (Workspaces: Manage Workspace Trust).`;
   if (wanted !== undefined) {
     const found = all.find((t) => t.name === wanted || (t.source === 'built-in' && t.strategy === wanted));
     if (found) return found;
     const error = broken.find((b) => b.name === wanted);
     if (error) throw error.error;
-    throw new Error(`There is no template "${wanted}". Built-in: ${BUILTIN_TEMPLATES.map((t) => t.strategy).join(', ')}; ${restricted ? restrictedNote : `workspace templates live in ${templatesFolder()}/*.md.`}`);
+    throw new Error(`There is no template "${wanted}". Built-in: ${builtinTemplates().map((t) => t.strategy).join(', ')}; ${restricted ? restrictedNote : `workspace templates live in ${templatesFolder()}/*.md.`}`);
   }
   const items = [
     ...all.map((t) => ({ label: t.name, description: t.strategy, detail: `${t.description}${t.source === 'built-in' ? '' : ` (${t.source})`}`, template: t as PromptTemplate | undefined, error: undefined as Error | undefined })),

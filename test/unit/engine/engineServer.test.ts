@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc';
 import { ENGINE_CONNECTION_OPTIONS } from '../../../src/engine/engineServer';
-import { Notifications, REQUEST_CANCELLED, Requests, type CompleteParams, type GenerateParams } from '../../../src/protocol';
+import { REQUEST_CANCELLED, type CompleteParams, type GenerateParams } from '../../../src/protocol';
+import { Notifications, Requests } from '../../../src/protocolMessages';
 import { CODE_MODEL, cleanTemps } from '../support/builders';
 import { connectedEngine } from '../support/engineConnection';
 

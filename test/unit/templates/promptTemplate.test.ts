@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILTIN_TEMPLATES, builtinTemplate, fillTemplate, parseTemplate, TemplateError } from '../../../src/core/templates';
+import { builtinTemplates, builtinTemplate, fillTemplate, parseTemplate, TemplateError } from '../../../src/core/templates';
 import { REPO_ROOT } from '../support/builders';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'templates');
@@ -31,7 +31,7 @@ describe('prompt templates: filling (golden files)', () => {
   });
 
   it('offers exactly one built-in template per strategy', () => {
-    assert.deepEqual(BUILTIN_TEMPLATES.map((t) => t.strategy), ['zero-shot', 'few-shot', 'chain-of-thought']);
+    assert.deepEqual(builtinTemplates().map((t) => t.strategy), ['zero-shot', 'few-shot', 'chain-of-thought']);
   });
 
   it('refuses an empty input with what to do', () => {
