@@ -1,18 +1,30 @@
 // `npm run soak`: the engine killed (SIGKILL) 100 times at random points while it works (typing,
 // loading, image steps), beside a same-run baseline: a fresh engine's start to its first completion;
-// then 10,000 completions, half of them cancelled at once, and the engine's memory after warm-up and
-// at the end. Figures only; the short version with assertions is test/unit/client/engineKills.test.ts.
-// Last lines: `soak kills=... recovered=... hanging=... orphans=... unhandled=...` and `soak completions=... rss_growth_pct=...`.
+// then 10,000 completions, 500 images and 200 Ask requests, half of each cancelled at once, with the
+// engine's memory after warm-up and at the end; then 10,000 random and malformed messages to each
+// panel's validator. Figures only; the short version with assertions is test/unit/client/engineKills.test.ts.
+// Last line: `soak kills=N recovered=N hung=N orphans=N unhandled=N rss_growth_pct=X fuzz_crashes=N`
+// (the largest growth of the three).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CancellationTokenSource } from 'vscode-jsonrpc';
+import { CancellationTokenSource, type CancellationToken } from 'vscode-jsonrpc';
 import { EngineProcess } from '../src/client/engineProcess';
-import { DEFAULTS } from '../src/defaults';
+import { DEFAULTS, IMAGE_MODEL } from '../src/defaults';
+import { validatePanelMessage as imageStudioMessages } from '../src/core/imageStudio/messages';
+import { validatePanelMessage as playgroundMessages } from '../src/core/playground/playgroundMessages';
 import { killEngineRepeatedly } from '../test/support/engineKills';
+import { fuzzCrashes } from '../test/support/messageFuzz';
 import { ROOT, benchSettings } from './benchSettings';
 import { percentile, row } from './stats';
 
 const KILLS = Number(process.env.SOAK_KILLS ?? 100);
 const COMPLETIONS = Number(process.env.SOAK_COMPLETIONS ?? 10_000);
+const IMAGES = Number(process.env.SOAK_IMAGES ?? 500);
+const ASKS = Number(process.env.SOAK_ASKS ?? 200);
+const WORKSPACE = join(ROOT, 'test', 'fixtures', 'workspace');
+const FUZZ_MESSAGES = 10_000;
+const QUESTIONS = ['How is the mean of an empty list handled?', 'What does add return?', 'Where is the sum computed?', 'Which function squares a number?'];
 const enginePath = join(ROOT, 'dist', 'engine.js');
 
 async function coldStart(): Promise<number> {
@@ -26,20 +38,31 @@ async function coldStart(): Promise<number> {
   }
 }
 
-/** The engine's resident memory after 1,000 warm-up completions and after all of them. */
-async function completionMemory(): Promise<{ warmMB: number; endMB: number; cancelled: number }> {
+interface MemoryRun {
+  label: string;
+  count: number;
+  cancelled: number;
+  warmMB: number;
+  endMB: number;
+}
+
+/**
+ * The engine's resident memory after a tenth of `count` requests (warm: models loaded, caches full) and
+ * after all of them; every other request is cancelled at once.
+ */
+async function memoryUnder(label: string, count: number, send: (engine: EngineProcess, i: number, token: CancellationToken) => Promise<unknown>): Promise<MemoryRun> {
   const engine = new EngineProcess({ enginePath, settings: benchSettings() });
   let cancelled = 0;
   let warmMB = 0;
   try {
-    for (let i = 0; i < COMPLETIONS; i++) {
+    for (let i = 0; i < count; i++) {
       const source = new CancellationTokenSource();
-      const request = engine.complete({ model: DEFAULTS.model, filePath: 'a.ts', languageId: 'typescript', prefix: `const v${i % 500} = compute(${i % 37}, `, suffix: ');\n', maxTokens: 16 }, source.token);
+      const request = send(engine, i, source.token);
       if (i % 2 === 1) source.cancel();
       await request.catch(() => cancelled++);
-      if (i === 999) warmMB = (await engine.info()).rssMB;
+      if (i === Math.floor(count / 10) - 1) warmMB = (await engine.info()).rssMB;
     }
-    return { warmMB, endMB: (await engine.info()).rssMB, cancelled };
+    return { label, count, cancelled, warmMB, endMB: (await engine.info()).rssMB };
   } finally {
     await engine.dispose();
   }
@@ -58,12 +81,25 @@ async function main(): Promise<void> {
   console.log(row('baseline: fresh engine start to first answer', cold));
   const recovered = count((r) => r.recovered);
   const hanging = report.rounds.reduce((sum, r) => sum + r.hanging, 0);
-  console.log(
-    `soak kills=${report.rounds.length} recovered=${recovered} hanging=${hanging} orphans=${report.orphans} unhandled=${report.unhandledRejections} recovery_p95_ms=${percentile(recovery, 95).toFixed(0)} cold_start_p95_ms=${percentile(cold, 95).toFixed(0)}`,
-  );
-  const memory = await completionMemory();
-  console.log(`${COMPLETIONS} completions, ${memory.cancelled} cancelled: engine RSS ${memory.warmMB} MB after 1,000, ${memory.endMB} MB at the end`);
-  console.log(`soak completions=${COMPLETIONS} rss_warm_mb=${memory.warmMB} rss_end_mb=${memory.endMB} rss_growth_pct=${((100 * (memory.endMB - memory.warmMB)) / memory.warmMB).toFixed(1)}`);
+  console.log(`kill to next answer p95 ${percentile(recovery, 95).toFixed(0)} ms; a fresh engine's start to its first answer p95 ${percentile(cold, 95).toFixed(0)} ms`);
+  const storageDir = mkdtempSync(join(tmpdir(), 'genai-soak-'));
+  const runs = [
+    await memoryUnder('completions', COMPLETIONS, (engine, i, token) =>
+      engine.complete({ model: DEFAULTS.model, filePath: 'a.ts', languageId: 'typescript', prefix: `const v${i % 500} = compute(${i % 37}, `, suffix: ');\n', maxTokens: 16 }, token),
+    ),
+    await memoryUnder('images', IMAGES, (engine, i, token) => engine.generateImage({ jobId: `soak-${i}`, model: IMAGE_MODEL, prompt: i % 2 ? 'red circle' : 'blue square', steps: 10, seed: i }, undefined, token)),
+    await memoryUnder('Ask requests', ASKS, (engine, i, token) =>
+      engine.ask({ jobId: `ask-${i}`, model: DEFAULTS.model, folder: WORKSPACE, storageDir, question: QUESTIONS[i % QUESTIONS.length], maxTokens: 32 }, undefined, token),
+    ),
+  ];
+  for (const run of runs) {
+    const growth = (100 * (run.endMB - run.warmMB)) / run.warmMB;
+    console.log(`${run.count} ${run.label}, ${run.cancelled} cancelled: engine RSS ${run.warmMB} MB after the first tenth, ${run.endMB} MB at the end (${growth >= 0 ? '+' : ''}${growth.toFixed(1)}%)`);
+  }
+  const fuzz = [imageStudioMessages, playgroundMessages].reduce((sum, validate, i) => sum + fuzzCrashes(validate, FUZZ_MESSAGES, i + 1), 0);
+  console.log(`${FUZZ_MESSAGES} random and malformed messages to each panel's validator: ${fuzz} threw`);
+  const growth = Math.max(...runs.map((r) => (100 * (r.endMB - r.warmMB)) / r.warmMB));
+  console.log(`soak kills=${report.rounds.length} recovered=${recovered} hung=${hanging} orphans=${report.orphans} unhandled=${report.unhandledRejections} rss_growth_pct=${growth.toFixed(1)} fuzz_crashes=${fuzz}`);
 }
 
 main().catch((error: unknown) => {
