@@ -6,7 +6,10 @@ export type ModelRef =
   | { kind: 'folder'; path: string }
   | { kind: 'hub'; id: string; revision: string };
 
-const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
+// Each part starts with a letter or digit, so none is `.` or `..`; no part holds a slash or backslash:
+// an id or revision names a folder inside the hub cache and can never lead out of it.
+const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/;
+const REVISION = /^[A-Za-z0-9][\w.-]*$/;
 const SHIPPED_NAME = /^[\w.-]+$/;
 
 /**
@@ -21,7 +24,7 @@ export function parseModelRef(raw: string, homeDir: string): ModelRef {
   const at = ref.lastIndexOf('@');
   const id = at > 0 ? ref.slice(0, at) : ref;
   const revision = at > 0 ? ref.slice(at + 1) : 'main';
-  if (HUB_ID.test(id) && revision !== '' && !revision.includes('/')) return { kind: 'hub', id, revision };
+  if (HUB_ID.test(id) && REVISION.test(revision)) return { kind: 'hub', id, revision };
   if (SHIPPED_NAME.test(ref)) return { kind: 'shipped', name: ref };
   throw new Error(
     `"${raw}" is not a model reference. Use a shipped model name (e.g. genai-code-tiny), an absolute folder path, or a hub id like org/name or org/name@revision.`,

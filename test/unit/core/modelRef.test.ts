@@ -20,4 +20,11 @@ describe('parseModelRef', () => {
     assert.throws(() => parseModelRef('relative/path/to/model', '/h'), /not a model reference.*absolute folder/);
     assert.throws(() => parseModelRef('org/name@', '/h'), /not a model reference/);
   });
+
+  it('accepts no hub id or revision that could name a folder outside the hub cache, on any platform', () => {
+    for (const ref of ['org/..', 'org/.', '../name', 'org/name@..', 'org/name@.', 'org/name@..\\..\\x', 'org/name@a\\b', 'org\\..\\x/name', 'org/name@/etc', 'org/na/me']) {
+      assert.throws(() => parseModelRef(ref, '/h'), /not a model reference/, ref);
+    }
+    assert.deepEqual(parseModelRef('org/name@refs-pr-1', '/h'), { kind: 'hub', id: 'org/name', revision: 'refs-pr-1' });
+  });
 });
