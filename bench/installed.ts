@@ -6,7 +6,7 @@
 //
 //   npm run package linux-x64 && npm run bench:installed [-- path/to/file.vsix]
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { startWorkbench, type Workbench } from '../test/e2e/harness';
 import { ROOT } from './benchSettings';
 import { median, row } from './stats';
@@ -23,15 +23,8 @@ interface Run {
 
 /** The extension's "Activated in N ms" line, from its log file under the run's user data. */
 function loggedActivation(wb: Workbench): number {
-  const logs: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name === 'GenAI Studio.log') logs.push(path);
-    }
-  };
-  walk(join(wb.runDir, 'data', 'logs'));
+  const logsDir = join(wb.runDir, 'data', 'logs');
+  const logs = readdirSync(logsDir, { recursive: true, encoding: 'utf8' }).filter((path) => basename(path) === 'GenAI Studio.log').map((path) => join(logsDir, path));
   const match = logs.map((file) => /Activated in ([\d.]+) ms/.exec(readFileSync(file, 'utf8'))).find(Boolean);
   if (!match) throw new Error(`no activation line in ${logs.join(', ') || 'any GenAI Studio.log'}`);
   return Number(match[1]);

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { CancellationToken, ResponseError, type ConnectionOptions, type MessageConnection, type RequestMessage } from 'vscode-jsonrpc';
 import { CancelledError, JobScheduler } from '../core/jobScheduler';
+import { refersTo } from '../core/modelChoices';
 import { checkDiffusionParams, checkGanParams, checkNextTokenParams, checkVaeParams } from '../core/playground/demoParams';
 import type { Validation } from '../core/webview/messageSchema';
 import { DEFAULTS, IMAGE_MODEL } from '../defaults';
@@ -115,7 +116,7 @@ export class EngineServer {
     c.onRequest(Requests.unload, ({ model }) => guard(() => this.models.unload(model)));
     c.onRequest(Requests.deleteDownloaded, ({ id }) =>
       guard(async () => {
-        for (const { model } of this.models.statuses()) if (model === id || model.startsWith(`${id}@`)) await this.models.unload(model);
+        for (const { model } of this.models.statuses()) if (refersTo(model, id)) await this.models.unload(model);
         deleteDownloaded(this.models.getSettings().hubCacheDir, id);
       }),
     );

@@ -91,28 +91,37 @@ function expectedSha256(headers: Headers): string | undefined {
   return undefined;
 }
 
+/** Aborts `signal` once `ms` pass without a call to stillAlive(). */
+function idleWatchdog(ms: number) {
+  const idle = new AbortController();
+  let timer = setTimeout(() => idle.abort(), ms);
+  return {
+    ms,
+    signal: idle.signal,
+    stillAlive: () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => idle.abort(), ms);
+    },
+    stop: () => clearTimeout(timer),
+  };
+}
+
 /** False when the repository has no such file (404). */
 export async function download(source: HubSource, file: string, path: string, settings: EngineSettings, idleTimeoutMs = DOWNLOAD_IDLE_TIMEOUT_MS): Promise<boolean> {
-  const endpoint = settings.hubEndpoint;
-  const url = `${endpoint.replace(/\/$/, '')}/${source.id}/resolve/${encodeURIComponent(source.revision)}/${file}`;
-  const idle = new AbortController();
-  let idleTimer = setTimeout(() => idle.abort(), idleTimeoutMs);
-  const stillAlive = () => {
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => idle.abort(), idleTimeoutMs);
-  };
+  const watchdog = idleWatchdog(idleTimeoutMs);
   try {
-    return await transfer(url, file, path, source, settings, idle.signal, stillAlive, idleTimeoutMs);
+    return await transfer(source, file, path, settings, watchdog);
   } finally {
-    clearTimeout(idleTimer);
+    watchdog.stop();
   }
 }
 
-async function transfer(url: string, file: string, path: string, source: HubSource, settings: EngineSettings, signal: AbortSignal, stillAlive: () => void, idleTimeoutMs: number): Promise<boolean> {
+async function transfer(source: HubSource, file: string, path: string, settings: EngineSettings, watchdog: ReturnType<typeof idleWatchdog>): Promise<boolean> {
   const endpoint = settings.hubEndpoint;
+  const url = `${endpoint.replace(/\/$/, '')}/${source.id}/resolve/${encodeURIComponent(source.revision)}/${file}`;
   let response: Response;
   try {
-    response = await hubFetch(settings)(url, { signal });
+    response = await hubFetch(settings)(url, { signal: watchdog.signal });
   } catch (error) {
     throw new EngineError(
       EngineErrorCode.HubUnreachable,
@@ -131,7 +140,7 @@ async function transfer(url: string, file: string, path: string, source: HubSour
   let loaded = 0;
   const count = new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      stillAlive();
+      watchdog.stillAlive();
       loaded += chunk.length;
       hash.update(chunk);
       reportDownload(file, loaded, total, false);
@@ -150,7 +159,7 @@ async function transfer(url: string, file: string, path: string, source: HubSour
   } catch (error) {
     rmSync(partial, { force: true });
     if (error instanceof EngineError) throw error;
-    const why = signal.aborted ? `no data for ${idleTimeoutMs / 1000} s` : errorMessage(error);
+    const why = watchdog.signal.aborted ? `no data for ${watchdog.ms / 1000} s` : errorMessage(error);
     throw new EngineError(EngineErrorCode.HubUnreachable, `The download of ${file} of ${source.ref} was interrupted (${why}). Nothing was kept; try again.`);
   }
   renameSync(partial, path);
