@@ -11,7 +11,7 @@ import { argmax } from '../src/core/sampling';
 import { DEFAULTS, IMAGE_MODEL } from '../src/defaults';
 import { emptyPast, tokenFeeds } from '../src/engine/decoderFeeds';
 import { presentToPast, releasePast, type Feeds } from '../src/engine/presentKvDecoder';
-import type { DeviceSetting, ExecutionDevice, ModelStatus } from '../src/protocol';
+import type { DeviceSetting, ExecutionDevice, ModelStatus, RunsOn } from '../src/protocol';
 import { ROOT, benchSettings } from './benchSettings';
 import { median, row } from './stats';
 
@@ -21,7 +21,7 @@ const IMAGE_PROMPTS = ['large red circle on a blue background', 'small yellow st
 
 interface DeviceRun {
   requested: DeviceSetting;
-  device?: ExecutionDevice;
+  device?: RunsOn;
   fallbackReason?: string;
   texts: string[];
   msPerToken: number[];

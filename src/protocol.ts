@@ -8,6 +8,47 @@ export const DEVICE_SETTINGS: readonly DeviceSetting[] = ['auto', 'cpu', 'cuda',
 /** An execution provider that actually ran a session. */
 export type ExecutionDevice = Exclude<DeviceSetting, 'auto'>;
 
+/** Where a model's work ran: an ONNX Runtime provider in the engine, or a remote inference server. */
+export type RunsOn = ExecutionDevice | 'server';
+
+/** The wire protocol a remote inference server speaks (see src/engine/remote/). */
+export type RemoteApi = 'openai' | 'llama.cpp' | 'ollama';
+export const REMOTE_APIS: readonly RemoteApi[] = ['openai', 'llama.cpp', 'ollama'];
+
+/** A shared inference server (`genaiStudio.remotes`), used through the model reference `remote:<name>`. */
+export interface RemoteServer {
+  name: string;
+  /** Base URL, e.g. `http://gpu-box:8000` (the API paths are appended). */
+  url: string;
+  api: RemoteApi;
+  /** The model id on the server; the server's only or default model when absent. */
+  model?: string;
+  /** Tokens of context, when the server does not say (vLLM and llama.cpp do). */
+  contextLength?: number;
+  /** How completions are prompted: a FIM format name, or `auto` (from the model id). */
+  fimFormat?: string;
+  /** False for a base model: Generate Text and Ask then send a plain prompt, not chat messages. */
+  chat?: boolean;
+  /** Sent only to `url` as a bearer token; never echoed back by the engine. */
+  apiKey?: string;
+}
+
+/** What a remote server reported when it was last asked (Check GPU Support, the status details). */
+export interface ServerReport {
+  name: string;
+  url: string;
+  api: RemoteApi;
+  reachable: boolean;
+  /** The models the server lists. */
+  models: string[];
+  /** The model the requests use. */
+  model?: string;
+  contextLength?: number;
+  /** Round trip of the check. */
+  ms?: number;
+  error?: string;
+}
+
 /** Interactive work (completion, demos) runs before background work (long generations, images). */
 export type JobPriority = 'interactive' | 'background';
 
@@ -33,6 +74,10 @@ export interface EngineSettings {
   untrustedFolders?: string[];
   /** Where the engine keeps what it learns across restarts (GPU providers that crashed it); nothing is kept without one. */
   stateDir?: string;
+  /** Inference servers that `remote:<name>` model references name. */
+  remotes?: RemoteServer[];
+  /** VS Code's `http.proxy`: requests to remote servers go through it. */
+  httpProxy?: string;
 }
 
 /** In `stateDir`: the GPU providers that crashed the engine. Restart Engine deletes it, so they are tried once more. */
@@ -47,9 +92,12 @@ export interface DeviceChoice {
   fallbackReason?: string;
 }
 
-export interface ModelStatus extends Partial<DeviceChoice> {
+export interface ModelStatus extends Partial<Omit<DeviceChoice, 'device'>> {
   /** The model reference as the user wrote it. */
   model: string;
+  device?: RunsOn;
+  /** For `remote:` models: the server and the model it serves. */
+  server?: string;
   state: ModelState;
   /** 0-100 while loading. */
   progress?: number;
@@ -158,7 +206,7 @@ export interface GenerationStats {
 export interface GenerateResult extends GenerationStats {
   text: string;
   totalMs: number;
-  device: ExecutionDevice;
+  device: RunsOn;
 }
 
 export interface ContextFileParam {
@@ -183,9 +231,13 @@ export interface CompleteParams {
   promptTokens?: number;
   /** Return what has been generated when this many ms have passed. */
   timeBudgetMs?: number;
+  /** For a `remote:` model: the local model that completes instead while its server cannot be reached. */
+  fallbackModel?: string;
 }
 
 export interface CompleteResult extends GenerateResult {
+  /** Set when the fallback model answered: why the server did not. */
+  fallback?: string;
   /** The suggestion after post-processing; empty when nothing is worth showing. */
   text: string;
   /** What the model produced, before post-processing. */
@@ -500,4 +552,6 @@ export enum EngineErrorCode {
   EngineStopped = 1006,
   /** The model folder is inside a workspace the user has not trusted. */
   Untrusted = 1007,
+  /** A remote inference server could not be reached, refused the request or failed it. */
+  ServerFailed = 1008,
 }

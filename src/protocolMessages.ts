@@ -33,6 +33,7 @@ import type {
   NextTokenResult,
   SearchParams,
   SearchResult,
+  ServerReport,
   VaeDemoParams,
   VaeDemoResult,
   WorkspaceIndexParams,
@@ -50,6 +51,8 @@ export namespace Requests {
   export const generate = new RequestType<GenerateParams, GenerateResult, void>('engine/generate');
   /** Tries every execution provider with the shipped code model and compares it with the CPU. */
   export const checkDevices = new RequestType0<DeviceCheck[], void>('engine/checkDevices');
+  /** Asks every configured remote server what it serves (`GET /v1/models` or the API's own listing). */
+  export const checkServers = new RequestType0<ServerReport[], void>('remote/check');
   /** An inline completion at a cursor; cancellation reaches the decode loop within one token. */
   export const complete = new RequestType<CompleteParams, CompleteResult, void>('engine/complete');
   /** Text from a prompt, through the model's chat template when it has one; streams `engine/generateChunk`. */

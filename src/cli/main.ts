@@ -13,7 +13,9 @@ import { passageLabel } from '../core/retrieval';
 import { builtinTemplate, fillTemplate, parseTemplate, type PromptTemplate } from '../core/templates';
 import { EngineProcess } from '../client/engineProcess';
 import { errorMessage } from '../engine/errors';
-import { DEVICE_SETTINGS, SCHEDULERS, type AskParams, type DeviceSetting, type EngineSettings, type SchedulerName } from '../protocol';
+import { REMOTE_PREFIX } from '../core/modelRef';
+import { checkRemoteServers } from '../core/remote/remoteServers';
+import { DEVICE_SETTINGS, SCHEDULERS, type AskParams, type DeviceSetting, type EngineSettings, type RemoteServer, type SchedulerName } from '../protocol';
 
 const USAGE = `Usage:
   genai-studio models [--json]
@@ -38,6 +40,10 @@ Common options:
   --hub-endpoint URL        hub or mirror (also HF_ENDPOINT; default ${DEFAULTS.hubEndpoint});
                             HF_TOKEN: access token for private and gated repositories
   --cache-dir DIR           hub download cache (default ~/.cache/genai-studio/hub)
+  --endpoint URL            generate, complete and ask on an inference server instead of a local model
+  --api openai|llama.cpp|ollama   the server's protocol (default openai: vLLM, TGI, llama.cpp, Ollama)
+  --remote-model ID         the model id on the server (default: the server's first)
+  --api-key-env NAME        the environment variable holding the server's API key
   --verbose                 print the engine's log to stderr
 
 M is a shipped model name (default ${DEFAULTS.model}), an absolute folder, or a hub id org/name[@revision].`;
@@ -74,6 +80,10 @@ const OPTIONS = {
   offline: { type: 'boolean' },
   'hub-endpoint': { type: 'string' },
   'cache-dir': { type: 'string' },
+  endpoint: { type: 'string' },
+  api: { type: 'string' },
+  'remote-model': { type: 'string' },
+  'api-key-env': { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -108,7 +118,31 @@ function engineSettings(values: Values): EngineSettings {
     gpuDeviceId,
     memoryBudgetMB: DEFAULTS.memoryBudgetMB,
     idleUnloadSeconds: 0,
+    remotes: remoteServers(values),
+    httpProxy: process.env.HTTPS_PROXY || process.env.HTTP_PROXY || undefined,
   };
+}
+
+/** The server that --endpoint names, as the one entry of genaiStudio.remotes would be. */
+const CLI_SERVER = 'cli';
+
+function remoteServers(values: Values): RemoteServer[] {
+  if (values.endpoint === undefined) {
+    for (const option of ['api', 'remote-model', 'api-key-env'] as const) if (values[option] !== undefined) throw new UsageError(`--${option} needs --endpoint URL.`);
+    return [];
+  }
+  const keyVariable = values['api-key-env'];
+  if (keyVariable !== undefined && !process.env[keyVariable]) throw new UsageError(`--api-key-env names ${keyVariable}, which is not set in the environment.`);
+  const { servers, problems } = checkRemoteServers([{ name: CLI_SERVER, url: values.endpoint, api: values.api ?? 'openai', model: values['remote-model'] }]);
+  if (problems.length) throw new UsageError(problems[0].replace(/^genaiStudio\.remotes\[0\]: /, '').replace('"url"', '--endpoint').replace('"api"', '--api'));
+  return servers.map((server) => ({ ...server, apiKey: keyVariable ? process.env[keyVariable] : undefined }));
+}
+
+/** --model, or the --endpoint server, or the command's default. */
+function modelOf(values: Values, fallback: string): string {
+  if (values.endpoint === undefined) return values.model ?? fallback;
+  if (values.model !== undefined) throw new UsageError('Use --model (a local model) or --endpoint (a server), not both.');
+  return `${REMOTE_PREFIX}${CLI_SERVER}`;
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -184,7 +218,7 @@ async function generateCommand(engine: EngineProcess, values: Values): Promise<n
     const result = await engine.generate(
       {
         jobId: randomUUID(),
-        model: values.model ?? DEFAULTS.model,
+        model: modelOf(values, DEFAULTS.model),
         prompt: values.prompt,
         maxTokens: numberOption(values, 'max-tokens', 128),
         temperature: numberOption(values, 'temperature', 0),
@@ -219,7 +253,7 @@ async function completeCommand(engine: EngineProcess, values: Values): Promise<n
   }
   const offset = offsetOf(text, numberOption(values, 'line', 1), numberOption(values, 'col', 1));
   const result = await engine.complete({
-    model: values.model ?? DEFAULTS.model,
+    model: modelOf(values, DEFAULTS.model),
     filePath: file,
     languageId: languageOf(file),
     prefix: text.slice(0, offset),
@@ -252,7 +286,7 @@ async function templateCommand(engine: EngineProcess, values: Values): Promise<n
     process.stdout.write(`${prompt}\n`);
     return 0;
   }
-  const model = values.model ?? TEXT_DEFAULTS.model;
+  const model = modelOf(values, TEXT_DEFAULTS.model);
   const cancel = new CancellationTokenSource();
   const onInterrupt = () => cancel.cancel();
   process.once('SIGINT', onInterrupt);
@@ -281,7 +315,7 @@ async function templateCommand(engine: EngineProcess, values: Values): Promise<n
 
 async function askCommand(engine: EngineProcess, values: Values): Promise<number> {
   if (!values.workspace || values.question === undefined) throw new UsageError('ask needs --workspace and --question.');
-  const model = values.model ?? TEXT_DEFAULTS.model;
+  const model = modelOf(values, TEXT_DEFAULTS.model);
   const params: AskParams = {
     jobId: randomUUID(),
     model,

@@ -16,6 +16,7 @@ import {
   type GanDemoResult,
   type NextTokenParams,
   type NextTokenResult,
+  type ServerReport,
   type VaeDemoParams,
   type VaeDemoResult,
   type DownloadProgress,
@@ -130,6 +131,11 @@ export class EngineProcess {
 
   checkDevices(): Promise<DeviceCheck[]> {
     return this.request((c, m) => c.sendRequest(m.requests.checkDevices));
+  }
+
+  /** What each configured inference server answers (reachable, models, context). */
+  checkServers(): Promise<ServerReport[]> {
+    return this.request((c, m) => c.sendRequest(m.requests.checkServers));
   }
 
   load(model: string): Promise<ModelStatus> {

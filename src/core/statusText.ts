@@ -3,12 +3,14 @@
 import type { EngineState } from '../client/engineProcess';
 import type { ModelStatus } from '../protocol';
 
-export const DEVICE_NAMES: Record<string, string> = { cpu: 'CPU', cuda: 'CUDA', dml: 'DirectML', coreml: 'CoreML', webgpu: 'WebGPU' };
+export const DEVICE_NAMES: Record<string, string> = { cpu: 'CPU', cuda: 'CUDA', dml: 'DirectML', coreml: 'CoreML', webgpu: 'WebGPU', server: 'server' };
 
 export interface CompletionInfo {
   latencyMs?: number;
   tokensPerSecond?: number;
   error?: string;
+  /** Why the completion model's server did not answer: the local fallback model did. */
+  fallback?: string;
   snoozedUntil?: number;
 }
 
@@ -19,6 +21,7 @@ export function describeCompletion(info: CompletionInfo, nowMs: number): { text:
   }
   if (info.error) return { text: ' $(warning)', tooltip: `\nThe last completion failed: ${info.error}` };
   if (info.latencyMs === undefined) return { text: '', tooltip: '' };
+  if (info.fallback) return { text: ` $(debug-disconnect) local ${info.latencyMs.toFixed(0)} ms`, tooltip: `\nThe server did not answer, so the local fallback model completed (${info.latencyMs.toFixed(0)} ms): ${info.fallback}` };
   const speed = info.tokensPerSecond ? `, ${info.tokensPerSecond.toFixed(0)} tokens/s` : '';
   return { text: ` ${info.latencyMs.toFixed(0)} ms`, tooltip: `\nLast completion: ${info.latencyMs.toFixed(0)} ms${speed}.` };
 }
@@ -30,7 +33,7 @@ export function describe(engine: EngineState, model: ModelStatus | undefined, gp
   if (engine === 'starting') return { text: '$(loading~spin) GenAI: starting', tooltip: 'Starting the GenAI Studio engine.', error: false };
   if (!model || engine === 'stopped') return { text: '$(sparkle) GenAI', tooltip: 'GenAI Studio: no model loaded yet; models load on first use. Click for details.', error: false };
   const name = shortName(model.model);
-  const device = model.device ? DEVICE_NAMES[model.device] : undefined;
+  const device = model.server ? `server ${hostOf(model.server)}` : model.device ? DEVICE_NAMES[model.device] : undefined;
   const where = device ? ` · ${device}` : '';
   const why = model.fallbackReason ? `\nRunning on CPU because ${model.fallbackReason}` : '';
   switch (model.state) {
@@ -41,10 +44,15 @@ export function describe(engine: EngineState, model: ModelStatus | undefined, gp
     case 'busy':
       return { text: `$(sync~spin) ${name}${where}`, tooltip: `${model.model} is working on ${device}.${why}`, error: false };
     case 'failed':
-      return { text: `$(error) ${name} failed`, tooltip: `${model.model} could not be loaded: ${model.error ?? 'unknown error'}\nClick for details and the log.`, error: true };
+      return { text: `$(error) ${name} failed`, tooltip: `${model.model} ${model.server ? `(${model.server}) failed` : 'could not be loaded'}: ${model.error ?? 'unknown error'}\nClick for details and the log.`, error: true };
     case 'unloaded':
       return { text: '$(sparkle) GenAI', tooltip: `${model.model} was unloaded (${model.detail ?? 'idle'}); it loads again on next use.`, error: false };
   }
+}
+
+/** `http://gpu-box:8000 · model (api)` -> `gpu-box:8000`. */
+function hostOf(server: string): string {
+  return /^https?:\/\/([^/\s]+)/.exec(server)?.[1] ?? server;
 }
 
 /** `org/Some-Model@rev` -> `Some-Model`; a folder path -> its last part. */

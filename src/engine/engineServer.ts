@@ -3,12 +3,15 @@ import { join } from 'node:path';
 import { CancellationToken, ResponseError, type ConnectionOptions, type MessageConnection, type RequestMessage } from 'vscode-jsonrpc';
 import { CancelledError, JobScheduler } from '../core/jobScheduler';
 import { refersTo } from '../core/modelChoices';
+import { isRemoteRef } from '../core/modelRef';
 import { checkDiffusionParams, checkGanParams, checkNextTokenParams, checkVaeParams } from '../core/playground/demoParams';
 import type { Validation } from '../core/webview/messageSchema';
 import { DEFAULTS, IMAGE_MODEL } from '../defaults';
 import {
   EngineErrorCode,
   REQUEST_CANCELLED,
+  type CompleteParams,
+  type CompleteResult,
   type DeviceChoice,
   type EngineSettings,
   type GenerateParams,
@@ -37,6 +40,8 @@ import { DeviceSelector } from './devices';
 import { EngineError } from './errors';
 import { ModelManager, type LoadedModel, type ModelLoader } from './modelManager';
 import { isDiffusionFolder, listShippedModelNames, resolveModelSource } from './modelSource';
+import { RemoteModels } from './remote/remoteModels';
+import { ServerError } from './remote/serverHttp';
 import { generate, type PassRunner } from './textGenerator';
 import { loadTransformers, onDownloadProgress } from './transformers';
 
@@ -61,6 +66,11 @@ export class EngineServer {
     (progress) => void this.connection.sendNotification(Notifications.indexProgress, progress),
     (message) => this.log({ level: 'info', message }),
   );
+  /** `remote:<name>` models: inference servers, beside the local models. */
+  private readonly remote = new RemoteModels(
+    (status) => void this.connection.sendNotification(Notifications.status, status),
+    (level, message) => this.log({ level, message }),
+  );
   /** The hub model whose files are downloading now, for download notifications. */
   private downloading: string | undefined;
 
@@ -70,6 +80,7 @@ export class EngineServer {
     devices = new DeviceSelector(),
   ) {
     this.devices = devices;
+    this.remote.configure(settings);
     this.models = new ModelManager(settings, devices, {
       status: (status) => {
         this.downloading = status.state === 'loading' ? status.model : this.downloading === status.model ? undefined : this.downloading;
@@ -89,7 +100,12 @@ export class EngineServer {
 
   private register(): void {
     const c = this.connection;
-    c.onRequest(Requests.configure, (settings) => guard(() => this.models.configure(settings)));
+    c.onRequest(Requests.configure, (settings) =>
+      guard(() => {
+        this.remote.configure(settings);
+        return this.models.configure(settings);
+      }),
+    );
     c.onRequest(Requests.info, () => ({
       pid: process.pid,
       uptimeMs: Date.now() - this.started,
@@ -104,15 +120,17 @@ export class EngineServer {
           return { name, path, kind: isDiffusionFolder(path) ? this.diffusion.kind : this.causalLM.kind };
         }),
         downloaded: listDownloaded(settings.hubCacheDir),
-        loaded: this.models.statuses(),
+        loaded: [...this.models.statuses(), ...this.remote.statuses()],
         devices: this.devices.describe(),
-        settings: { ...settings, hubToken: undefined },
+        // Secrets stay in the engine.
+        settings: { ...settings, hubToken: undefined, remotes: settings.remotes?.map((r) => ({ ...r, apiKey: undefined })) },
       };
     });
     c.onRequest(Requests.checkDevices, () =>
       guard(() => this.scheduler.schedule('background', () => checkDevices(this.models.getSettings(), this.devices, DEFAULTS.model))),
     );
-    c.onRequest(Requests.load, ({ model }) => guard(async () => this.models.load(model, await this.loaderFor(model))));
+    c.onRequest(Requests.load, ({ model }, token) => guard(async () => (isRemoteRef(model) ? this.remote.load(model, abortSignal(token)) : this.models.load(model, await this.loaderFor(model)))));
+    c.onRequest(Requests.checkServers, (token) => guard(() => this.remote.check(abortSignal(token))));
     c.onRequest(Requests.unload, ({ model }) => guard(() => this.models.unload(model)));
     c.onRequest(Requests.deleteDownloaded, ({ id }) =>
       guard(async () => {
@@ -124,6 +142,7 @@ export class EngineServer {
     c.onRequest(Requests.generateText, (params, token) =>
       guard(() => {
         const arrived = performance.now();
+        if (isRemoteRef(params.model)) return timedFrom(arrived, this.remote.generateText(params, abortSignal(token), this.streamTo(params.jobId)));
         return this.runPerPass(params.model, params.priority ?? 'background', token, async (model, signal, runPass) => ({
           ...(await generateFromPrompt(model, params, signal, this.streamTo(params.jobId), runPass)),
           totalMs: performance.now() - arrived,
@@ -142,6 +161,9 @@ export class EngineServer {
         if (found.sources.length === 0) {
           throw new EngineError(EngineErrorCode.BadRequest, 'Nothing in the workspace matches the question. Rephrase it with words that appear in the files (names, terms).');
         }
+        if (isRemoteRef(params.model)) {
+          return timedFrom(arrived, this.remote.ask(params, found.sources, abortSignal(token), this.streamTo(params.jobId))).then((answer) => ({ ...answer, sources: found.sources, index: found.index }));
+        }
         return this.runPerPass(params.model, params.priority ?? 'background', token, async (model, signal, runPass) => ({
           ...(await answerQuestion(model, params, found.sources, signal, this.streamTo(params.jobId), runPass)),
           sources: found.sources,
@@ -153,16 +175,23 @@ export class EngineServer {
     );
     c.onRequest(Requests.generateImage, (params, token) => guard(() => this.generateImage(params, token)));
     this.registerDemos();
-    c.onRequest(Requests.complete, (params, token) =>
-      guard(() => {
-        const arrived = performance.now();
-        return this.run(params.model, 'interactive', token, async (model, signal) => ({
-          ...(await completeCode(model, params, signal)),
-          totalMs: performance.now() - arrived,
-          device: model.device,
-        }));
-      }),
-    );
+    c.onRequest(Requests.complete, (params, token) => guard(() => this.complete(params, token)));
+  }
+
+  private complete(params: CompleteParams, token: CancellationToken): Promise<CompleteResult> {
+    const arrived = performance.now();
+    const local = (model: string) =>
+      this.run(model, 'interactive', token, async (loaded, signal) => ({
+        ...(await completeCode(loaded, { ...params, model }, signal)),
+        totalMs: performance.now() - arrived,
+        device: loaded.device,
+      }));
+    if (!isRemoteRef(params.model)) return local(params.model);
+    return timedFrom(arrived, this.remote.complete(params, abortSignal(token))).catch(async (error: unknown) => {
+      // The server is not there (not a refusal): the local model the user chose as fallback answers.
+      if (!(error instanceof ServerError && error.unreachable && params.fallbackModel)) throw error;
+      return { ...(await local(params.fallbackModel)), fallback: error.message };
+    });
   }
 
   /** The Model Playground's demos: interactive jobs on the shipped models, parameters checked first. */
@@ -265,6 +294,7 @@ export class EngineServer {
 
   private generate(params: GenerateParams, token: CancellationToken): Promise<GenerateResult> {
     const arrived = performance.now();
+    if (isRemoteRef(params.model)) return timedFrom(arrived, this.remote.generate(params, abortSignal(token), this.streamTo(params.jobId)));
     return this.runPerPass(params.model, params.priority ?? 'background', token, async (model, signal, runPass) => {
       const outcome = await generate(
         model,
@@ -306,6 +336,11 @@ function abortSignal(token: CancellationToken): AbortSignal {
   if (token.isCancellationRequested) abort.abort();
   else token.onCancellationRequested(() => abort.abort());
   return abort.signal;
+}
+
+/** A result with the time from the request's arrival to its end. */
+async function timedFrom<R>(arrived: number, work: Promise<R>): Promise<R & { totalMs: number }> {
+  return { ...(await work), totalMs: performance.now() - arrived };
 }
 
 /** Runs a handler and turns its failure into a JSON-RPC error the client can show as it is. */

@@ -19,6 +19,8 @@ export function resolveModelSource(ref: string, settings: EngineSettings): Model
     throw new EngineError(EngineErrorCode.ModelNotFound, (error as Error).message);
   }
   switch (parsed.kind) {
+    case 'remote':
+      throw new EngineError(EngineErrorCode.BadRequest, `${ref} is an inference server, not model files: it does not load in the engine (this feature cannot use a server).`);
     case 'hub':
       return { kind: 'hub', ref, id: parsed.id, revision: parsed.revision };
     case 'shipped': {

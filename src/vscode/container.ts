@@ -15,7 +15,8 @@ import { registerTextCommands } from './generation/textCommands';
 import { ImageStudio } from './imageStudio/imageStudio';
 import { registerModelCommands } from './models/modelCommands';
 import { Playground } from './playground/playground';
-import { HubToken } from './hubToken';
+import { Keychain } from './keychain';
+import { registerKeychainCommands } from './keychainCommands';
 import { completionModel, onEngineSettingsChanged, readEngineSettings } from './settings';
 import { StatusBar, type StatusSnapshot } from './statusBar';
 import { registerWalkthroughCommands } from './walkthrough/walkthroughCommands';
@@ -36,13 +37,13 @@ export class Container implements vscode.Disposable {
   readonly statusBar = new StatusBar(completionModel);
   private readonly downloads = new DownloadNotifications();
   private readonly recentFiles = new RecentFiles();
-  private readonly hubToken: HubToken;
+  private readonly keychain: Keychain;
   readonly completion: CompletionProvider;
   private engineProcess: EngineProcess;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly context: vscode.ExtensionContext) {
-    this.hubToken = new HubToken(context.secrets, context.globalState);
+    this.keychain = new Keychain(context.secrets, context.globalState);
     this.engineProcess = this.createEngine();
     this.completion = new CompletionProvider(() => this.engineProcess, this.statusBar, this.recentFiles, this.log);
     this.disposables.push(
@@ -60,9 +61,10 @@ export class Container implements vscode.Disposable {
       ...registerWalkthroughCommands(context.extensionUri),
       // Indexes persist per workspace (global storage when no folder is open).
       new WorkspaceAsk({ engine: () => this.engineProcess, log: this.log, storageDir: vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'retrieval').fsPath }),
-      this.hubToken,
+      this.keychain,
+      ...registerKeychainCommands(this.keychain),
       onEngineSettingsChanged((why) => this.applySettings(why)),
-      this.hubToken.onDidChange(() => this.applySettings('The hub access token changed')),
+      this.keychain.onDidChange((id) => this.applySettings(`The secret ${id} changed`)),
     );
   }
 
@@ -81,7 +83,7 @@ export class Container implements vscode.Disposable {
   }
 
   private engineSettings() {
-    return readEngineSettings(this.context, this.hubToken.current);
+    return readEngineSettings(this.context, this.keychain);
   }
 
   /** The user's restart: GPU providers that crashed the engine before get one more try. */

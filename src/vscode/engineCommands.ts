@@ -1,7 +1,7 @@
 // Commands about the engine and its models: status details, the log, load, restart.
 import * as vscode from 'vscode';
 import type { EngineProcess } from '../client/engineProcess';
-import type { DeviceCheck } from '../protocol';
+import type { DeviceCheck, ServerReport } from '../protocol';
 import { DEVICE_NAMES } from '../core/statusText';
 import type { StatusBar } from './statusBar';
 import { completionModel } from './settings';
@@ -59,7 +59,8 @@ async function showStatus(deps: EngineCommandDeps): Promise<void> {
       const [info, models] = await Promise.all([deps.engine().info(), deps.engine().models()]);
       items.push({ label: 'Engine', description: `pid ${info.pid}, ${info.rssMB} MB, Node ${info.nodeVersion}` });
       for (const m of models.loaded) {
-        items.push({ label: `$(circuit-board) ${m.model}`, description: `${m.state}${m.device ? ` on ${DEVICE_NAMES[m.device]}` : ''}${m.sizeMB ? `, ~${m.sizeMB} MB` : ''}`, detail: m.fallbackReason ?? m.error });
+        const where = m.server ? ` at ${m.server}` : m.device ? ` on ${DEVICE_NAMES[m.device]}` : '';
+        items.push({ label: `$(${m.server ? 'server' : 'circuit-board'}) ${m.model}`, description: `${m.state}${where}${m.sizeMB ? `, ~${m.sizeMB} MB` : ''}`, detail: m.fallbackReason ?? m.error });
       }
       for (const d of models.devices) items.push({ label: `${d.available ? '$(check)' : '$(close)'} ${DEVICE_NAMES[d.device]}`, detail: d.reason ?? (d.autoSkips && `used only when asked for by name: ${d.autoSkips}`) });
     } catch (error) {
@@ -81,13 +82,29 @@ async function showStatus(deps: EngineCommandDeps): Promise<void> {
   await picked?.run?.();
 }
 
-/** Opens a report of every execution provider: tried or not, working or not, and what to install. */
+function serverSection(servers: ServerReport[]): string[] {
+  if (servers.length === 0) return [];
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  const rows = servers.map((s) =>
+    s.reachable
+      ? `| ${s.name} | ${cell(s.url)} (${s.api}) | answers in ${s.ms?.toFixed(0)} ms | ${cell(s.model ?? '')}${s.contextLength ? `, ${s.contextLength} tokens of context` : ''}; serves ${cell(s.models.join(', ') || 'nothing listed')} |`
+      : `| ${s.name} | ${cell(s.url)} (${s.api}) | not reachable | ${cell(s.error ?? '')} |`,
+  );
+  return ['## Inference servers (genaiStudio.remotes)', '', '| server | address | result | details |', '|---|---|---|---|', ...rows, ''];
+}
+
+/**
+ * Opens a report of every execution provider (tried or not, working or not, and what to install) and
+ * of every configured inference server (reachable or not, what it serves).
+ */
 async function checkGpu(deps: EngineCommandDeps): Promise<DeviceCheck[]> {
-  const checks = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'GenAI Studio: checking GPU support' }, () => deps.engine().checkDevices());
+  const [checks, servers] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'GenAI Studio: checking GPU support' }, () =>
+    Promise.all([deps.engine().checkDevices(), deps.engine().checkServers()]),
+  );
   const rows = checks.map((c) => `| ${DEVICE_NAMES[c.device]} | ${!c.tried ? 'not tried' : c.works ? '$(check) works' : '$(close) failed'} | ${c.ms === undefined ? '' : `${c.ms.toFixed(1)} ms`} | ${c.detail.replace(/\|/g, '\\|')} |`);
   const working = checks.filter((c) => c.works && c.device !== 'cpu').map((c) => DEVICE_NAMES[c.device]);
   const summary = working.length ? `GPU providers that work here: ${working.join(', ')}.` : 'No GPU provider works here: models run on the CPU. The table says what each provider needs.';
-  const markdown = ['# GenAI Studio: GPU support', '', summary, '', '| provider | result | one forward pass | details |', '|---|---|---|---|', ...rows, ''].join('\n').replace(/\$\((check|close)\) /g, '');
+  const markdown = ['# GenAI Studio: GPU support', '', summary, '', '| provider | result | one forward pass | details |', '|---|---|---|---|', ...rows, '', ...serverSection(servers)].join('\n').replace(/\$\((check|close)\) /g, '');
   const document = await openUntitled('markdown', markdown);
   await vscode.window.showTextDocument(document, { preview: true });
   deps.log.info(summary);

@@ -1,25 +1,38 @@
 // Reads the extension's settings into the engine's settings and reports changes as they happen.
 import * as vscode from 'vscode';
 import { COMPLETION_DEFAULTS, DEFAULTS } from '../defaults';
-import type { DeviceSetting, EngineSettings } from '../protocol';
+import type { DeviceSetting, EngineSettings, RemoteServer } from '../protocol';
+import { HUB_TOKEN, serverKeyId, type Keychain } from './keychain';
 
 export const SECTION = 'genaiStudio';
 
-export function readEngineSettings(context: vscode.ExtensionContext, hubToken: string | undefined): EngineSettings {
+export function readEngineSettings(context: vscode.ExtensionContext, keychain: Keychain): EngineSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   return {
     shippedModelsDir: vscode.Uri.joinPath(context.extensionUri, 'models').fsPath,
     hubCacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'hub').fsPath,
     stateDir: vscode.Uri.joinPath(context.globalStorageUri, 'engine').fsPath,
     hubEndpoint: config.get<string>('hubEndpoint') || DEFAULTS.hubEndpoint,
-    hubToken,
+    hubToken: keychain.get(HUB_TOKEN),
     offline: config.get<boolean>('offline', DEFAULTS.offline),
     device: config.get<DeviceSetting>('device', DEFAULTS.device),
     gpuDeviceId: clampInt(config.get<number>('gpuDeviceId', 0), 0, Number.MAX_SAFE_INTEGER),
     memoryBudgetMB: Math.max(64, config.get<number>('memoryBudgetMB', DEFAULTS.memoryBudgetMB)),
     idleUnloadSeconds: Math.max(0, config.get<number>('idleUnloadSeconds', DEFAULTS.idleUnloadSeconds)),
     untrustedFolders: vscode.workspace.isTrusted ? [] : (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+    remotes: withKeys(config.get<unknown[]>('remotes', []), keychain),
+    httpProxy: vscode.workspace.getConfiguration('http').get<string>('proxy') || undefined,
   };
+}
+
+/** The servers as written (the engine checks each entry and names what is wrong), with their keys. */
+function withKeys(remotes: unknown, keychain: Keychain): RemoteServer[] {
+  if (!Array.isArray(remotes)) return remotes as RemoteServer[];
+  return remotes.map((entry: unknown) => {
+    const name = typeof entry === 'object' && entry !== null ? (entry as { name?: unknown }).name : undefined;
+    const apiKey = typeof name === 'string' ? keychain.get(serverKeyId(name)) : undefined;
+    return (apiKey ? { ...(entry as object), apiKey } : entry) as RemoteServer;
+  });
 }
 
 export function completionModel(): string {
@@ -34,6 +47,8 @@ export interface CompletionSettings {
   maxTokens: number;
   promptTokens: number;
   timeBudgetMs: number;
+  /** A local model for when the completion model's server cannot be reached ('' for none). */
+  fallbackModel: string;
 }
 
 /** Read on every request, so changes apply to the next keystroke. */
@@ -47,6 +62,7 @@ export function completionSettings(): CompletionSettings {
     maxTokens: clampInt(config.get<number>('maxTokens', COMPLETION_DEFAULTS.maxTokens), 1, 512),
     promptTokens: clampInt(config.get<number>('promptTokens', COMPLETION_DEFAULTS.promptTokens), 64, 32768),
     timeBudgetMs: clampInt(config.get<number>('timeBudgetMs', COMPLETION_DEFAULTS.timeBudgetMs), 100, 30000),
+    fallbackModel: config.get<string>('fallbackModel', '').trim(),
   };
 }
 
@@ -61,7 +77,8 @@ function clampInt(value: number, min: number, max: number): number {
 export function onEngineSettingsChanged(listener: (why: string) => void): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (['hubEndpoint', 'offline', 'device', 'gpuDeviceId', 'memoryBudgetMB', 'idleUnloadSeconds'].some((key) => event.affectsConfiguration(`${SECTION}.${key}`))) listener('Settings changed');
+      if (['hubEndpoint', 'offline', 'device', 'gpuDeviceId', 'memoryBudgetMB', 'idleUnloadSeconds', 'remotes'].some((key) => event.affectsConfiguration(`${SECTION}.${key}`))) listener('Settings changed');
+      else if (event.affectsConfiguration('http.proxy')) listener('The proxy setting changed');
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => listener('The workspace is trusted now')),
     vscode.workspace.onDidChangeWorkspaceFolders(() => listener('The workspace folders changed')),

@@ -41,8 +41,9 @@ export class StatusBar implements vscode.Disposable {
     this.render();
   }
 
-  setCompletionTiming(latencyMs: number, tokensPerSecond: number | undefined): void {
-    this.completion = { ...this.completion, latencyMs, tokensPerSecond, error: undefined };
+  /** `fallback`: why the completion model's server did not answer (the local fallback model did). */
+  setCompletionTiming(latencyMs: number, tokensPerSecond: number | undefined, fallback?: string): void {
+    this.completion = { ...this.completion, latencyMs, tokensPerSecond, fallback, error: undefined };
     this.render();
   }
 

@@ -4,7 +4,7 @@
 import type { ContextFile, FimFormat } from './fimFormats';
 import { resolveFimFormat } from './fimFormats';
 import { decideMultiline, type CompletionShape } from './multiline';
-import { buildPrompt, type TokenCounter } from './promptBuilder';
+import { buildPrompt, type PromptParts, type TokenCounter } from './promptBuilder';
 import { healPrefix } from './whitespaceHealing';
 
 export interface CompletionInput {
@@ -28,6 +28,8 @@ export interface ModelFacts {
 
 export interface CompletionPlan {
   prompt: string;
+  /** What the prompt is made of (a server with its own FIM template, llama.cpp's /infill, takes these). */
+  parts: PromptParts;
   format: FimFormat;
   shape: CompletionShape;
   stop: readonly string[];
@@ -38,12 +40,12 @@ export interface CompletionPlan {
 export function planCompletion(input: CompletionInput, model: ModelFacts): CompletionPlan {
   const format = resolveFimFormat(input.fimFormat ?? 'auto', model.fimTokens);
   const { prefix, healed } = healPrefix(input.prefix);
-  const { prompt } = buildPrompt(
+  const { prompt, parts } = buildPrompt(
     { prefix, suffix: input.suffix, filePath: input.filePath, languageId: input.languageId, contextFiles: input.contextFiles },
     // Leave room for the answer inside the model's context.
     { format, countTokens: model.countTokens, budget: { totalTokens: Math.min(input.promptTokens, model.maxPositions - input.maxTokens - 8) } },
   );
   const shape = decideMultiline(input.prefix, input.suffix, input.languageId);
   // A single-line suggestion can stop at the first newline instead of spending tokens on more.
-  return { prompt, format, shape, stop: shape === 'single' ? [...format.stopStrings, '\n'] : format.stopStrings, healed };
+  return { prompt, parts, format, shape, stop: shape === 'single' ? [...format.stopStrings, '\n'] : format.stopStrings, healed };
 }

@@ -108,6 +108,7 @@ export class CompletionProvider implements vscode.InlineCompletionItemProvider, 
           maxTokens: settings.maxTokens,
           promptTokens: settings.promptTokens,
           timeBudgetMs: settings.timeBudgetMs,
+          fallbackModel: settings.fallbackModel || undefined,
         },
         source.token,
       );
@@ -127,7 +128,7 @@ export class CompletionProvider implements vscode.InlineCompletionItemProvider, 
 
     this.debounce.recordLatency(result.totalMs);
     this.stats.recordLatency(result.totalMs);
-    this.statusBar.setCompletionTiming(result.totalMs, result.generatedTokens > 1 ? ((result.generatedTokens - 1) * 1000) / Math.max(0.1, result.decodeMs) : undefined);
+    this.statusBar.setCompletionTiming(result.totalMs, result.generatedTokens > 1 ? ((result.generatedTokens - 1) * 1000) / Math.max(0.1, result.decodeMs) : undefined, result.fallback);
     this.log.debug(
       `completion ${result.fimFormat}/${result.shape}: ${result.promptTokens} prompt tokens (${result.reusedPromptTokens} reused), ${result.generatedTokens} generated, ${result.totalMs.toFixed(0)} ms, ${result.finishReason}`,
     );
