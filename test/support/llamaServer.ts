@@ -42,6 +42,8 @@ export interface LlamaServer {
   pid: number;
   /** Everything the server logged (it logs each request, and a cancelled one as such). */
   log(): string;
+  /** Resolves once the server has logged a task it cancelled (its client went away) and every slot is idle again. */
+  cancelSeen(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,11 @@ export async function startLlamaServer(options: LlamaServerOptions = {}): Promis
     port,
     pid: child.pid!,
     log: () => log,
+    cancelSeen: async () => {
+      const slotsIdle = async () => ((await (await fetch(`${url}/slots`)).json()) as { is_processing: boolean }[]).every((slot) => !slot.is_processing);
+      // Waits for the state, not for a time.
+      while (!/cancel task/.test(log) || !(await slotsIdle())) await new Promise((r) => setTimeout(r, 20));
+    },
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
