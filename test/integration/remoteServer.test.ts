@@ -67,8 +67,9 @@ describe('inference servers (remote: models) in VS Code', function () {
 
   afterEach(() => closeEditorsReverting());
 
-  it('shows ghost text from the server, and the status bar names the server', async () => {
-    await config().update('completion.model', 'remote:team', vscode.ConfigurationTarget.Global);
+  it('shows ghost text from the server chosen with Choose Model, and the status bar names the server', async () => {
+    assert.equal(await vscode.commands.executeCommand('genaiStudio.chooseModel', { role: 'completion', model: 'remote:team' }), 'remote:team');
+    assert.equal(config().get('completion.model'), 'remote:team');
     const result = await complete();
     assert.ok(result, 'the engine answered');
     assert.equal(result.device, 'server');

@@ -26,8 +26,13 @@ export function llamaServerAvailable(): boolean {
   return existsSync(join(BIN, 'llama-server')) && existsSync(join(LIB, 'ld-linux-x86-64.so.2'));
 }
 
+/** tools/real-arch's Qwen2 fixture with the real Qwen tokenizer, as GGUF (tools/gguf/qwen2_gguf.py). */
+export const QWEN2_GGUF = join(ROOT, 'test', 'fixtures', 'gguf', 'qwen2-tiny-f32.gguf');
+
 export interface LlamaServerOptions {
   model?: string;
+  /** The model id the server lists (default genai-code-tiny). */
+  alias?: string;
   apiKey?: string;
   /** Context the server allocates (default: the model's). */
   contextSize?: number;
@@ -57,7 +62,7 @@ export function spawnLlamaTool(tool: string, args: string[]): ChildProcess {
 /** Starts a server and resolves once `/health` says the model is loaded. */
 export async function startLlamaServer(options: LlamaServerOptions = {}): Promise<LlamaServer> {
   const port = await freePort();
-  const args = ['-m', options.model ?? CODE_MODEL_GGUF, '--alias', CODE_MODEL_ALIAS, '--host', '127.0.0.1', '--port', String(port), '-t', String(options.threads ?? 2), '-np', String(options.slots ?? 1), '--metrics', '--slots'];
+  const args = ['-m', options.model ?? CODE_MODEL_GGUF, '--alias', options.alias ?? CODE_MODEL_ALIAS, '--host', '127.0.0.1', '--port', String(port), '-t', String(options.threads ?? 2), '-np', String(options.slots ?? 1), '--metrics', '--slots'];
   if (options.apiKey) args.push('--api-key', options.apiKey);
   if (options.contextSize) args.push('-c', String(options.contextSize));
   const child = spawnLlamaTool('llama-server', args);

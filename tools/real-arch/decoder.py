@@ -157,20 +157,26 @@ def greedy(model, prompt, steps, c):
     return out, margin
 
 
+def build(architecture, seed):
+    """The random-weight model for a seed: the same weights every time (tools/gguf rebuilds it from reference.json)."""
+    torch.manual_seed(seed)
+    model = Decoder(ARCHITECTURES[architecture]).eval()
+    with torch.no_grad():
+        # Wide logits: the engine must pick the same argmax as PyTorch, so no two may be near a tie.
+        model.embed_tokens.weight.normal_(0, 1.0)
+        for layer in model.layers:
+            for linear in (layer.self_attn.q_proj, layer.self_attn.k_proj, layer.self_attn.v_proj, layer.self_attn.o_proj, layer.gate_proj, layer.up_proj, layer.down_proj):
+                linear.weight.normal_(0, 0.5)
+                if linear.bias is not None:
+                    linear.bias.normal_(0, 0.1)
+    return model
+
+
 def main(architecture, out, prompt_file):
     config = ARCHITECTURES[architecture]
     prompt = json.load(open(prompt_file))
     for seed in range(1, 50):
-        torch.manual_seed(seed)
-        model = Decoder(config).eval()
-        with torch.no_grad():
-            # Wide logits: the engine must pick the same argmax as PyTorch, so no two may be near a tie.
-            model.embed_tokens.weight.normal_(0, 1.0)
-            for layer in model.layers:
-                for linear in (layer.self_attn.q_proj, layer.self_attn.k_proj, layer.self_attn.v_proj, layer.self_attn.o_proj, layer.gate_proj, layer.up_proj, layer.down_proj):
-                    linear.weight.normal_(0, 0.5)
-                    if linear.bias is not None:
-                        linear.bias.normal_(0, 0.1)
+        model = build(architecture, seed)
         tokens, margin = greedy(model, prompt, 24, config)
         if margin > 1e-2:
             break

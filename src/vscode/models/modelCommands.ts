@@ -5,8 +5,8 @@ import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { EngineProcess } from '../../client/engineProcess';
 import { MODEL_ROLES, RECOMMENDED_MODELS, refersTo, type ModelRole } from '../../core/modelChoices';
-import { parseModelRef } from '../../core/modelRef';
-import type { DownloadedModel } from '../../protocol';
+import { parseModelRef, REMOTE_PREFIX } from '../../core/modelRef';
+import type { DownloadedModel, RemoteServer } from '../../protocol';
 import { reportFailure } from '../generation/feedback';
 import { SECTION } from '../settings';
 
@@ -62,7 +62,7 @@ async function pickRole(): Promise<ModelRole | undefined> {
   return (await vscode.window.showQuickPick(items, { title: 'GenAI Studio: Choose Model', placeHolder: 'Which model do you want to change?' }))?.role;
 }
 
-type ModelItem = vscode.QuickPickItem & { model?: string; ask?: 'folder' | 'hub' };
+type ModelItem = vscode.QuickPickItem & { model?: string; ask?: 'folder' | 'hub' | 'server' };
 
 async function pickModel(deps: ModelCommandDeps, role: ModelRole): Promise<string | undefined> {
   const { kind, label } = MODEL_ROLES[role];
@@ -82,6 +82,7 @@ async function pickModel(deps: ModelCommandDeps, role: ModelRole): Promise<strin
       detail: m.why,
       model: m.id,
     })),
+    ...(kind === 'causal-lm' ? serverItems(info.settings.remotes ?? [], mark) : []),
     { label: 'Other', kind: vscode.QuickPickItemKind.Separator },
     { label: '$(folder) Local folder...', description: kind === 'diffusion' ? 'a Stable Diffusion ONNX export' : 'an ONNX export with config.json, tokenizer.json and onnx/', ask: 'folder' },
     { label: '$(edit) Hub id...', description: 'org/name or org/name@revision', ask: 'hub' },
@@ -92,6 +93,10 @@ async function pickModel(deps: ModelCommandDeps, role: ModelRole): Promise<strin
     const folder = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use This Model', title: `GenAI Studio: model folder for ${label}` });
     return folder?.[0]?.fsPath;
   }
+  if (picked.ask === 'server') {
+    await vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: `${SECTION}.remotes`, edit: true } });
+    return undefined;
+  }
   if (picked.ask === 'hub') {
     return vscode.window.showInputBox({
       title: `GenAI Studio: hub model for ${label}`,
@@ -101,6 +106,15 @@ async function pickModel(deps: ModelCommandDeps, role: ModelRole): Promise<strin
     });
   }
   return picked.model;
+}
+
+/** The servers in genaiStudio.remotes (as the engine read them), and a way to add one. */
+function serverItems(remotes: readonly RemoteServer[], mark: (model: string) => string): ModelItem[] {
+  return [
+    { label: 'Inference servers (genaiStudio.remotes)', kind: vscode.QuickPickItemKind.Separator },
+    ...remotes.map((r) => ({ label: `${mark(`${REMOTE_PREFIX}${r.name}`)}$(server) ${REMOTE_PREFIX}${r.name}`, description: `${r.model ?? 'the server\'s model'} at ${r.url} (${r.api})`, model: `${REMOTE_PREFIX}${r.name}` })),
+    { label: '$(add) Add a server...', description: 'vLLM, TGI, llama.cpp server or Ollama: edit genaiStudio.remotes', ask: 'server' as const },
+  ];
 }
 
 function parseModelRefKind(value: string): string | undefined {

