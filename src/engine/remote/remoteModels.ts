@@ -29,7 +29,7 @@ import { EngineError, errorMessage } from '../errors';
 import { samplingOf } from '../generation/sampling';
 import type { GenerationOutcome } from '../textGenerator';
 import { collectText } from './streamedText';
-import { ServerHttp } from './serverHttp';
+import { ServerError, ServerHttp } from './serverHttp';
 import { wireApiFor, type ServedModels, type WireApi } from './wireApi';
 
 /** When a server says nothing of its context, prompts stay within this many tokens. */
@@ -44,6 +44,7 @@ interface Connected {
 export class RemoteModels {
   private servers: RemoteServer[] = [];
   private proxy: string | undefined;
+  private offline = false;
   private readonly served = new Map<string, Promise<ServedModels>>();
   /** The last state reported for each `remote:` reference. */
   private readonly states = new Map<string, ModelStatus>();
@@ -58,6 +59,7 @@ export class RemoteModels {
     for (const problem of problems) this.log('warn', problem);
     this.servers = servers;
     this.proxy = settings.httpProxy || undefined;
+    this.offline = settings.offline;
     this.served.clear();
   }
 
@@ -143,6 +145,7 @@ export class RemoteModels {
     return Promise.all(
       this.servers.map(async (server) => {
         const base = { name: server.name, url: server.url, api: server.api };
+        if (this.offline) return { ...base, reachable: false, models: [], model: server.model, error: 'not asked: genaiStudio.offline is on' };
         const started = performance.now();
         try {
           const served = await wireApiFor(server.api, this.http(server)).servedModels(signal);
@@ -168,6 +171,8 @@ export class RemoteModels {
     } catch (error) {
       throw new EngineError(EngineErrorCode.ModelNotFound, errorMessage(error));
     }
+    // Offline means no request leaves the machine, to a server as to the hub; the fallback model still answers.
+    if (this.offline) throw new ServerError({ unreachable: true, message: `genaiStudio.offline is on, so ${ref} (${server.url}) is not asked. Turn offline mode off to use the server, or choose a local model.` });
     const http = this.http(server);
     return { server, http, api: wireApiFor(server.api, http) };
   }

@@ -129,6 +129,24 @@ describe('remote: the HTTP layer', () => {
     }
   });
 
+  it('sends nothing in offline mode: the request fails with what to do, and the fallback model answers', async () => {
+    const s = await scripted((_req, res) => res.writeHead(200).end('{"data":[]}'));
+    const pair = connectedEngine(undefined, settings({ offline: true, remotes: [box(s.url)] }));
+    try {
+      const params = { filePath: 'a.py', languageId: 'python', prefix: 'def f(x):\n    return ', suffix: '\n', model: 'remote:box' };
+      await assert.rejects(pair.client.sendRequest(Requests.complete, params), /genaiStudio\.offline is on, so remote:box \(http:\/\/127\.0\.0\.1:\d+\) is not asked/);
+      const fallback = await pair.client.sendRequest(Requests.complete, { ...params, fallbackModel: 'genai-code-tiny' });
+      assert.equal(fallback.device, 'cpu');
+      assert.match(fallback.fallback ?? '', /offline is on/);
+      const [report] = await pair.client.sendRequest(Requests.checkServers);
+      assert.deepEqual([report.reachable, report.error], [false, 'not asked: genaiStudio.offline is on']);
+      assert.equal(s.seen.length, 0, 'no request reached the server');
+    } finally {
+      await pair.dispose();
+      await s.close();
+    }
+  });
+
   it('sends the API key only as a bearer token to its own server', async () => {
     const headers: (string | undefined)[] = [];
     const s = await scripted((req, res) => {
