@@ -3,7 +3,6 @@
 // completion plan and post-processing, the same Ask prompt within the context, the same loop and stop
 // handling); only the tokens come over HTTP. What a server serves is asked once per configuration.
 import { endsInLoop, loopStart, planCompletion, postProcess, unhealCompletion } from '../../core/completion';
-import { getFimFormat } from '../../core/completion/fimFormats';
 import { ASK_DEFAULTS } from '../../core/generation/defaults';
 import { parseModelRef } from '../../core/modelRef';
 import { checkRemoteServers, estimateTokens, findRemoteServer, remoteFimFormat } from '../../core/remote/remoteServers';
@@ -74,21 +73,22 @@ export class RemoteModels {
     const target = this.connect(params.model);
     const maxTokens = params.maxTokens ?? COMPLETION_DEFAULTS.maxTokens;
     const promptTokens = params.promptTokens ?? COMPLETION_DEFAULTS.promptTokens;
+    const timeBudgetMs = params.timeBudgetMs ?? COMPLETION_DEFAULTS.timeBudgetMs;
     return this.tracked(params.model, target, async () => {
       const { contextLength, modelId } = await this.facts(target, signal);
       const format = params.fimFormat && params.fimFormat !== 'auto' ? params.fimFormat : remoteFimFormat(target.server, modelId);
       const plan = planCompletion(
         { ...params, fimFormat: format, maxTokens, promptTokens },
-        // The format's own markers stand for the tokenizer, which is on the server.
+        // The format is named, so no tokenizer's marker tokens are needed to detect it.
         { fimTokens: new Set(), maxPositions: contextLength, countTokens: estimateTokens },
       );
       const outcome = await collectText(
-        (s) => target.api.fill({ prompt: plan.prompt, prefix: plan.parts.prefix, suffix: plan.parts.suffix, contextFiles: plan.parts.snippets, stop: plan.stop, maxTokens, timeBudgetMs: params.timeBudgetMs ?? COMPLETION_DEFAULTS.timeBudgetMs }, s),
+        (s) => target.api.fill({ prompt: plan.prompt, prefix: plan.parts.prefix, suffix: plan.parts.suffix, contextFiles: plan.parts.snippets, stop: plan.stop, maxTokens, timeBudgetMs }, s),
         signal,
-        { stop: plan.stop, stopWhen: endsInLoop, timeBudgetMs: params.timeBudgetMs ?? COMPLETION_DEFAULTS.timeBudgetMs },
+        { stop: plan.stop, stopWhen: endsInLoop, timeBudgetMs },
       );
       const completion = unhealCompletion(outcome.text, plan.healed);
-      const text = postProcess({ prefix: params.prefix, suffix: params.suffix, languageId: params.languageId, completion, stopStrings: getFimFormat(plan.format.name).stopStrings }) ?? '';
+      const text = postProcess({ prefix: params.prefix, suffix: params.suffix, languageId: params.languageId, completion, stopStrings: plan.format.stopStrings }) ?? '';
       return { ...outcome, text, raw: outcome.text, fimFormat: plan.format.name, shape: plan.shape, device: 'server' as const };
     });
   }
