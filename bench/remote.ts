@@ -39,8 +39,9 @@ async function quantized(): Promise<string> {
   return out;
 }
 
+/** Offline mode would keep every request from the server; the models are local, so the hub is not asked either. */
 function engineWith(remotes: RemoteServer[]): EngineProcess {
-  const engine = new EngineProcess({ enginePath: join(ROOT, 'dist', 'engine.js'), settings: { ...benchSettings(), remotes } });
+  const engine = new EngineProcess({ enginePath: join(ROOT, 'dist', 'engine.js'), settings: { ...benchSettings(), offline: false, remotes } });
   engine.onLog((entry) => entry.level === 'error' && console.error(`[engine] ${entry.message}`));
   return engine;
 }
