@@ -8,6 +8,7 @@ import { checkDiffusionParams, checkGanParams, checkNextTokenParams, checkVaePar
 import type { Validation } from '../core/webview/messageSchema';
 import { DEFAULTS, IMAGE_MODEL } from '../defaults';
 import {
+  DEVICE_SETTINGS,
   EngineErrorCode,
   REQUEST_CANCELLED,
   type CompleteParams,
@@ -102,6 +103,9 @@ export class EngineServer {
     const c = this.connection;
     c.onRequest(Requests.configure, (settings) =>
       guard(() => {
+        if (!DEVICE_SETTINGS.includes(settings.device)) {
+          throw new EngineError(EngineErrorCode.BadRequest, `The device setting is "${settings.device}", which is not one: use one of ${DEVICE_SETTINGS.join(', ')}. No setting was changed.`);
+        }
         this.remote.configure(settings);
         return this.models.configure(settings);
       }),

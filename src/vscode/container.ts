@@ -17,7 +17,7 @@ import { registerModelCommands } from './models/modelCommands';
 import { Playground } from './playground/playground';
 import { Keychain } from './keychain';
 import { registerKeychainCommands } from './keychainCommands';
-import { completionModel, onEngineSettingsChanged, readEngineSettings } from './settings';
+import { completionModel, onEngineSettingsChanged, readEngineSettings, settingProblems } from './settings';
 import { StatusBar, type StatusSnapshot } from './statusBar';
 import { registerWalkthroughCommands } from './walkthrough/walkthroughCommands';
 
@@ -79,6 +79,10 @@ export class Container implements vscode.Disposable {
 
   private applySettings(why: string): void {
     this.log.info(`${why}; applying the settings to the engine.`);
+    for (const problem of settingProblems()) {
+      this.log.warn(problem);
+      void vscode.window.showWarningMessage(`GenAI Studio: ${problem}`);
+    }
     this.engineProcess.configure(this.engineSettings()).catch((error: Error) => this.log.error(`Could not apply settings: ${error.message}`));
   }
 

@@ -1,7 +1,7 @@
 // Reads the extension's settings into the engine's settings and reports changes as they happen.
 import * as vscode from 'vscode';
 import { COMPLETION_DEFAULTS, DEFAULTS } from '../defaults';
-import type { DeviceSetting, EngineSettings, RemoteServer } from '../protocol';
+import { DEVICE_SETTINGS, type DeviceSetting, type EngineSettings, type RemoteServer } from '../protocol';
 import { HUB_TOKEN, serverKeyId, type Keychain } from './keychain';
 
 export const SECTION = 'genaiStudio';
@@ -15,7 +15,7 @@ export function readEngineSettings(context: vscode.ExtensionContext, keychain: K
     hubEndpoint: config.get<string>('hubEndpoint') || DEFAULTS.hubEndpoint,
     hubToken: keychain.get(HUB_TOKEN),
     offline: config.get<boolean>('offline', DEFAULTS.offline),
-    device: config.get<DeviceSetting>('device', DEFAULTS.device),
+    device: deviceSetting(config.get<string>('device', DEFAULTS.device)),
     gpuDeviceId: clampInt(config.get<number>('gpuDeviceId', 0), 0, Number.MAX_SAFE_INTEGER),
     memoryBudgetMB: Math.max(64, config.get<number>('memoryBudgetMB', DEFAULTS.memoryBudgetMB)),
     idleUnloadSeconds: Math.max(0, config.get<number>('idleUnloadSeconds', DEFAULTS.idleUnloadSeconds)),
@@ -23,6 +23,17 @@ export function readEngineSettings(context: vscode.ExtensionContext, keychain: K
     remotes: withKeys(config.get<unknown[]>('remotes', []), keychain),
     httpProxy: vscode.workspace.getConfiguration('http').get<string>('proxy') || undefined,
   };
+}
+
+/** settings.json may hold any string (VS Code only underlines it): one that names no device means auto. */
+function deviceSetting(value: string): DeviceSetting {
+  return (DEVICE_SETTINGS as readonly string[]).includes(value) ? (value as DeviceSetting) : DEFAULTS.device;
+}
+
+/** Values in the user's settings that cannot be used as written, in words that say what is used instead. */
+export function settingProblems(): string[] {
+  const device = vscode.workspace.getConfiguration(SECTION).get<string>('device', DEFAULTS.device);
+  return deviceSetting(device) === device ? [] : [`genaiStudio.device is "${device}", which is not a device (${DEVICE_SETTINGS.join(', ')}): using ${DEFAULTS.device}.`];
 }
 
 /** The servers as written (the engine checks each entry and names what is wrong), with their keys. */

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { GenAIStudioApi } from '../../src/vscode/container';
 import type { AskRun } from '../../src/vscode/generation/askCommands';
 import type { GenerationRun } from '../../src/vscode/generation/textCommands';
+import { freePort } from '../support/ports';
 import { CODE_MODEL_ALIAS, llamaServerAvailable, startLlamaServer, type LlamaServer } from '../support/llamaServer';
 import { closeEditorsReverting } from './editors';
 
@@ -43,7 +44,7 @@ describe('inference servers (remote: models) in VS Code', function () {
         { name: 'team-chat', url: server.url, api: 'openai', model: CODE_MODEL_ALIAS },
         { name: 'keyed', url: keyed.url, api: 'openai', model: CODE_MODEL_ALIAS },
         { name: 'wrong-model', url: server.url, api: 'openai', model: 'qwen2.5-coder-32b' },
-        { name: 'down', url: 'http://127.0.0.1:9', api: 'openai' },
+        { name: 'down', url: `http://127.0.0.1:${await freePort()}`, api: 'openai' },
       ],
       vscode.ConfigurationTarget.Global,
     );
@@ -121,7 +122,7 @@ describe('inference servers (remote: models) in VS Code', function () {
     await config().update('completion.model', 'remote:down', vscode.ConfigurationTarget.Global);
     await complete();
     assert.match(api.status().text, /\$\(warning\)|failed/);
-    assert.match(api.status().tooltip, /could not be reached|connection refused/);
+    assert.match(api.status().tooltip, /connection refused\. Start the server/);
     await config().update('completion.fallbackModel', 'genai-code-tiny', vscode.ConfigurationTarget.Global);
     const fallback = await complete();
     assert.equal(fallback?.device, 'cpu');

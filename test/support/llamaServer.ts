@@ -2,8 +2,8 @@
 // into .vscode-test/llama.cpp; run through Debian unstable's own loader, see ../shared/docs/real-engines.md).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { freePort } from './ports';
 
 /** The checkout: this file runs from test/support (unit) or bundled into out/test (integration). */
 function repoRoot(): string {
@@ -93,15 +93,4 @@ export async function startLlamaServer(options: LlamaServerOptions = {}): Promis
     if (healthy) return server;
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolvePort(port));
-    });
-  });
 }

@@ -50,7 +50,10 @@ export function describeNetworkError(server: ServerIdentity, error: unknown, tim
   if (code?.startsWith('ERR_TLS') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN' || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE') {
     return { unreachable: true, message: `${where}: the TLS certificate is not trusted (${code}). Use a certificate the system trusts.` };
   }
-  return { unreachable: true, message: `${where} could not be reached: ${code ? `${code}: ` : ''}${innermostMessage(error)}` };
+  const why = innermostMessage(error);
+  // fetch refuses the ports browsers block (9, 22, 6000 and others in the Fetch standard's list) before connecting.
+  if (why === 'bad port') return { unreachable: true, message: `${where} uses a port that fetch refuses to connect to (a blocked port such as 9 or 6000). Serve on another port, such as 8080.` };
+  return { unreachable: true, message: `${where} could not be reached: ${code ? `${code}: ` : ''}${why}` };
 }
 
 /** A response that is not what the chosen API answers (an HTML page, another protocol). */

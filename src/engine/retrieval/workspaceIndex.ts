@@ -12,7 +12,8 @@ import { isAbsolute, join, posix } from 'node:path';
 import MiniSearch, { type Options } from 'minisearch';
 import { CancelledError } from '../../core/jobScheduler';
 import { chunkText, looksBinary, normalizeTerm, tokenize } from '../../core/retrieval';
-import type { IndexSummary, RetrievedSource, SkippedFile } from '../../protocol';
+import { EngineErrorCode, type IndexSummary, type RetrievedSource, type SkippedFile } from '../../protocol';
+import { EngineError } from '../errors';
 import { IgnoreRules, listWorkspaceFiles, toRelative } from './workspaceFiles';
 
 export interface IndexOptions {
@@ -155,9 +156,13 @@ export class WorkspaceIndex {
   /** Re-reads the given files only (created, changed or deleted); a changed .gitignore or folder walks again. */
   async update(paths: readonly string[], options: IndexOptions, signal: AbortSignal): Promise<IndexSummary> {
     const started = performance.now();
-    const relPaths = paths
-      .map((p) => (isAbsolute(p) ? toRelative(this.folder, p) : posix.normalize(p.replace(/\\/g, '/'))))
-      .filter((rel) => rel && rel !== '.' && rel !== '..' && !rel.startsWith('../') && !isAbsolute(rel));
+    const normalised = paths.map((p) => (isAbsolute(p) ? toRelative(this.folder, p) : posix.normalize(p.replace(/\\/g, '/'))));
+    const outside = paths.filter((_, i) => normalised[i] === '..' || normalised[i].startsWith('../') || isAbsolute(normalised[i]));
+    if (outside.length > 0) {
+      throw new EngineError(EngineErrorCode.BadRequest, `${outside.join(', ')} ${outside.length === 1 ? 'is' : 'are'} outside the workspace folder ${this.folder}: the index reads files inside it only, so nothing was read.`);
+    }
+    // An event on the folder itself names no file.
+    const relPaths = normalised.filter((rel) => rel && rel !== '.');
     const needsWalk = this.needsWalk(options) || !this.rules;
     const info = await Promise.all(relPaths.map((rel) => this.statWithoutLinks(rel)));
     if (needsWalk || relPaths.some((rel, i) => rel.endsWith('.gitignore') || info[i]?.isDirectory())) {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc';
 import { EngineErrorCode, type ModelStatus, type RemoteServer } from '../../../src/protocol';
 import { Notifications, Requests } from '../../../src/protocolMessages';
+import { freePort } from '../../support/ports';
 import { llamaServerAvailable, startLlamaServer, CODE_MODEL_ALIAS, QWEN2_GGUF, type LlamaServer } from '../../support/llamaServer';
 import { CODE_MODEL, cleanTemps, realArchitectureFolder, settings, tempDir } from '../support/builders';
 import { connectedEngine, type Pair } from '../support/engineConnection';
@@ -17,12 +18,12 @@ describe('remote: a real llama.cpp server', function () {
   let pair: Pair;
   const statuses: ModelStatus[] = [];
 
-  const remotes = (url: string): RemoteServer[] => [
+  const remotes = (url: string, stopped: string): RemoteServer[] => [
     { name: 'oa', url, api: 'openai', model: CODE_MODEL_ALIAS, chat: false },
     { name: 'native', url, api: 'llama.cpp', chat: false },
     { name: 'chat', url, api: 'openai' },
     { name: 'wrong-model', url, api: 'openai', model: 'qwen2.5-coder-32b' },
-    { name: 'down', url: 'http://127.0.0.1:9', api: 'openai' },
+    { name: 'down', url: stopped, api: 'openai' },
   ];
 
   before(async function () {
@@ -31,7 +32,7 @@ describe('remote: a real llama.cpp server', function () {
       this.skip();
     }
     server = await startLlamaServer();
-    pair = connectedEngine(undefined, settings({ remotes: remotes(server.url) }));
+    pair = connectedEngine(undefined, settings({ remotes: remotes(server.url, `http://127.0.0.1:${await freePort()}`) }));
     pair.client.onNotification(Notifications.status, (s) => {
       statuses.push(s);
     });
@@ -114,7 +115,7 @@ describe('remote: a real llama.cpp server', function () {
     assert.deepEqual([oa.reachable, oa.models, oa.contextLength], [true, [CODE_MODEL_ALIAS], 512]);
     const down = reports.find((r) => r.name === 'down')!;
     assert.equal(down.reachable, false);
-    assert.match(down.error ?? '', /http:\/\/127\.0\.0\.1:9 \(down\) could not be reached/);
+    assert.match(down.error ?? '', /Nothing is listening at http:\/\/127\.0\.0\.1:\d+ \(down\): connection refused/);
   });
 
   it('says which models a server serves when the setting names another', async () => {

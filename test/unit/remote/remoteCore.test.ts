@@ -113,7 +113,8 @@ describe('remote: what a failure means', () => {
     const unknown = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('getaddrinfo'), { code: 'ENOTFOUND' }) });
     assert.match(describeNetworkError(SERVER, unknown).message, /host .* is not known \(ENOTFOUND\)/);
     assert.match(describeNetworkError(SERVER, new Error('x'), 30_000).message, /did not answer within 30 s/);
-    assert.match(describeNetworkError(SERVER, Object.assign(new TypeError('fetch failed'), { cause: new Error('bad port') })).message, /could not be reached: bad port/);
+    assert.match(describeNetworkError(SERVER, Object.assign(new TypeError('fetch failed'), { cause: new Error('bad port') })).message, /uses a port that fetch refuses to connect to/);
+    assert.match(describeNetworkError(SERVER, Object.assign(new TypeError('fetch failed'), { cause: new Error('other side closed') })).message, /could not be reached: other side closed/);
   });
 
   it('reads Retry-After as seconds or as a date', () => {

@@ -77,7 +77,8 @@ describe('workspace retrieval (BM25 index in the engine)', () => {
     const retrieval = service();
     await retrieval.index({ folder, storageDir }, never);
     const escape = relative(folder, join(outside, 'secret.md'));
-    const summary = await retrieval.update({ folder, storageDir, paths: [`docs/../${escape}`, join(folder, 'docs', 'linked.md'), 'linked-dir/notes.md', join(folder, 'linked-dir', 'notes.md')] }, never);
+    await assert.rejects(retrieval.update({ folder, storageDir, paths: [`docs/../${escape}`] }, never), /is outside the workspace folder .*: the index reads files inside it only, so nothing was read/);
+    const summary = await retrieval.update({ folder, storageDir, paths: [join(folder, 'docs', 'linked.md'), 'linked-dir/notes.md', join(folder, 'linked-dir', 'notes.md')] }, never);
     assert.equal(summary.added, 0, 'nothing outside the folder was added');
     for (const question of ['launch code zebra quartz', 'vault combination']) {
       const { sources } = await retrieval.search({ folder, storageDir, question }, never);
