@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Frame, Locator } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import { GHOST_TEXT, canvasPicture, useWorkbench } from './harness';
 
 const TITLE = 'Generative AI, step by step';
@@ -45,10 +45,34 @@ describe('walkthrough "Generative AI, step by step" (e2e)', function () {
     // Selecting a step shows its diagram but does not complete it.
     await step('diffusionModels').click();
     await container().locator('.getting-started-media iframe, .getting-started-media webview').first().waitFor({ state: 'attached', timeout: 15_000 });
-    await workbench().page.waitForTimeout(1500); // the diagram's webview paints
+    await diagramColours(workbench().page); // the diagram's webview has painted
     assert.equal(await isDone('diffusionModels'), false, 'opening a step does not complete it');
     await workbench().screenshot('walkthrough-opened');
   });
+
+  // The SVG is inlined in a webview frame; compare its label colour with the theme's foreground there.
+  async function diagramColours(page: Page): Promise<{ label: string; foreground: string }> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      for (const frame of page.frames()) {
+        const colours = await frame
+          .evaluate(() => {
+            const label = document.querySelector('svg text');
+            if (!label) return null;
+            const probe = document.createElement('span');
+            probe.style.color = 'var(--vscode-foreground)';
+            document.body.appendChild(probe);
+            const foreground = getComputedStyle(probe).color;
+            probe.remove();
+            return { label: getComputedStyle(label).fill, foreground };
+          })
+          .catch(() => null);
+        if (colours) return colours;
+      }
+      if (Date.now() > deadline) throw new Error('no diagram frame with an <svg> found');
+      await page.waitForTimeout(250);
+    }
+  }
 
   it('shows pre-training vs fine-tuning as a rendered table', async () => {
     const { page } = workbench();
@@ -70,29 +94,6 @@ describe('walkthrough "Generative AI, step by step" (e2e)', function () {
 
   it('draws the diagrams in the colours of the light, dark and high contrast themes', async () => {
     const { page } = workbench();
-    // The SVG is inlined in a webview frame; compare its label colour with the theme's foreground there.
-    async function diagramColours(): Promise<{ label: string; foreground: string }> {
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        for (const frame of page.frames()) {
-          const colours = await frame
-            .evaluate(() => {
-              const label = document.querySelector('svg text');
-              if (!label) return null;
-              const probe = document.createElement('span');
-              probe.style.color = 'var(--vscode-foreground)';
-              document.body.appendChild(probe);
-              const foreground = getComputedStyle(probe).color;
-              probe.remove();
-              return { label: getComputedStyle(label).fill, foreground };
-            })
-            .catch(() => null);
-          if (colours) return colours;
-        }
-        if (Date.now() > deadline) throw new Error('no diagram frame with an <svg> found');
-        await page.waitForTimeout(250);
-      }
-    }
     const setTheme = (theme: string) => {
       for (const scope of ['User', 'Machine']) {
         const file = join(workbench().runDir, 'data', scope, 'settings.json');
@@ -106,10 +107,13 @@ describe('walkthrough "Generative AI, step by step" (e2e)', function () {
       await page.locator(`.monaco-workbench.${themeClass}`).waitFor({ state: 'attached', timeout: 20_000 });
       await openWalkthrough();
       await step('variationalAutoencoders').click();
-      await page.waitForTimeout(1500); // the diagram's webview repaints in the new theme
-      const { label, foreground } = await diagramColours();
-      assert.equal(label, foreground, `${theme}: diagram labels use the theme's foreground`);
-      seen.add(label);
+      // Wait for the state: the diagram repainted in this theme's foreground, a colour no earlier theme had.
+      let colours = await diagramColours(page);
+      while (colours.label !== colours.foreground || seen.has(colours.label)) {
+        await page.waitForTimeout(100);
+        colours = await diagramColours(page);
+      }
+      seen.add(colours.label);
       await workbench().screenshot(`walkthrough-${theme.replace(/\W+/g, '-').toLowerCase()}`);
     }
     assert.equal(seen.size, 3, `each theme gives its own label colour: ${[...seen].join(', ')}`);
