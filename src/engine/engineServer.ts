@@ -1,16 +1,15 @@
-// Wires the engine's services to the JSON-RPC connection: the engine side of src/protocol.ts.
+// Wires the engine's services to the JSON-RPC connection: the engine side of src/protocol.ts. Which
+// service answers (local models or a remote server) is decided here; how any request is answered
+// (cancel, errors, timing) is in requests.ts; the Model Playground's requests in playground/demoRequests.ts.
 import { join } from 'node:path';
-import { CancellationToken, ResponseError, type ConnectionOptions, type MessageConnection, type RequestMessage } from 'vscode-jsonrpc';
-import { CancelledError, JobScheduler } from '../core/jobScheduler';
+import type { CancellationToken, MessageConnection } from 'vscode-jsonrpc';
+import { JobScheduler } from '../core/jobScheduler';
 import { refersTo } from '../core/modelChoices';
 import { isRemoteRef } from '../core/modelRef';
-import { checkDiffusionParams, checkGanParams, checkNextTokenParams, checkVaeParams } from '../core/playground/demoParams';
-import type { Validation } from '../core/webview/messageSchema';
-import { DEFAULTS, IMAGE_MODEL } from '../defaults';
+import { DEFAULTS } from '../defaults';
 import {
   DEVICE_SETTINGS,
   EngineErrorCode,
-  REQUEST_CANCELLED,
   type CompleteParams,
   type CompleteResult,
   type DeviceChoice,
@@ -30,10 +29,7 @@ import { DiffusionLoader } from './diffusion/diffusionModel';
 import { isDiffusionRepo } from './diffusion/hubFiles';
 import { generateImages } from './diffusion/imagePipeline';
 import { generateFromPrompt } from './generation/textFromPrompt';
-import { runDiffusionDemo } from './playground/diffusionDemo';
-import { ganLoader, runGanDemo } from './playground/ganDemo';
-import { nextTokenDistribution } from './playground/nextToken';
-import { readExamples, runVaeDemo, vaeLoader } from './playground/vaeDemo';
+import { registerDemoRequests } from './playground/demoRequests';
 import { answerQuestion } from './retrieval/answer';
 import { RetrievalService } from './retrieval/retrievalService';
 import { deleteDownloaded, listDownloaded } from './downloadedModels';
@@ -42,19 +38,10 @@ import { EngineError } from './errors';
 import { ModelManager, type LoadedModel, type ModelLoader } from './modelManager';
 import { isDiffusionFolder, listShippedModelNames, resolveModelSource } from './modelSource';
 import { RemoteModels } from './remote/remoteModels';
+import { abortSignal, guard, timedFrom } from './requests';
 import { ServerError } from './remote/serverHttp';
 import { generate, type PassRunner } from './textGenerator';
 import { loadTransformers, onDownloadProgress } from './transformers';
-
-/**
- * The engine's connection answers a request whose cancel arrives while it still waits in the message
- * queue (typing supersedes requests faster than a real-size model passes) without dispatching it.
- */
-export const ENGINE_CONNECTION_OPTIONS: ConnectionOptions = {
-  connectionStrategy: {
-    cancelUndispatched: (message) => ({ jsonrpc: '2.0', id: (message as RequestMessage).id, error: { code: REQUEST_CANCELLED, message: new CancelledError().message } }),
-  },
-};
 
 export class EngineServer {
   readonly models: ModelManager;
@@ -178,7 +165,7 @@ export class EngineServer {
       }),
     );
     c.onRequest(Requests.generateImage, (params, token) => guard(() => this.generateImage(params, token)));
-    this.registerDemos();
+    registerDemoRequests(c, { models: this.models, scheduler: this.scheduler, diffusion: this.diffusion, runOnCausalLM: (ref, token, work) => this.run(ref, 'interactive', token, work) });
     c.onRequest(Requests.complete, (params, token) => guard(() => this.complete(params, token)));
   }
 
@@ -196,52 +183,6 @@ export class EngineServer {
       if (!(error instanceof ServerError && error.unreachable && params.fallbackModel)) throw error;
       return { ...(await local(params.fallbackModel)), fallback: error.message };
     });
-  }
-
-  /** The Model Playground's demos: interactive jobs on the shipped models, parameters checked first. */
-  private registerDemos(): void {
-    const c = this.connection;
-    const timed = async <R>(work: () => Promise<R>): Promise<R & { ms: number }> => {
-      const started = performance.now();
-      return { ...(await work()), ms: performance.now() - started };
-    };
-    c.onRequest(Requests.demoVae, (params, token) =>
-      guard(() =>
-        timed(() => {
-          const request = checked(checkVaeParams(params));
-          return this.models.use(VAE_MODEL, vaeLoader, (model) => this.scheduler.schedule('interactive', () => runVaeDemo(model, request), abortSignal(token)));
-        }),
-      ),
-    );
-    c.onRequest(Requests.demoGan, (params, token) =>
-      guard(() =>
-        timed(() => {
-          const request = checked(checkGanParams(params, 'params'));
-          return this.models.use(VAE_MODEL, vaeLoader, (vae) =>
-            this.models.use(GAN_MODEL, ganLoader, (gan) => this.scheduler.schedule('interactive', () => runGanDemo(gan, request, readExamples(vae)), abortSignal(token))),
-          );
-        }),
-      ),
-    );
-    c.onRequest(Requests.demoDiffusion, (params, token) =>
-      guard(() =>
-        timed(() => {
-          const request = checked(checkDiffusionParams(params, 'params'));
-          const signal = abortSignal(token);
-          return this.models.use(request.model ?? IMAGE_MODEL, this.diffusion, (model) =>
-            runDiffusionDemo(model, request, { signal, runPass: (pass) => this.scheduler.schedule('interactive', pass, signal), arrivedMs: performance.now() }),
-          );
-        }),
-      ),
-    );
-    c.onRequest(Requests.demoNextToken, (params, token) =>
-      guard(() =>
-        timed(() => {
-          const request = checked(checkNextTokenParams(params, 'params'));
-          return this.run(request.model ?? DEFAULTS.model, 'interactive', token, (model) => nextTokenDistribution(model, request));
-        }),
-      ),
-    );
   }
 
   /** The diffusion loader for Stable-Diffusion folders and hub repositories (model_index.json), the causal LM loader otherwise. */
@@ -318,42 +259,5 @@ export class EngineServer {
       );
       return { ...outcome, totalMs: performance.now() - arrived, device: model.device };
     });
-  }
-}
-
-/** The playground's VAE and GAN (shipped; their examples and scores are what the demos show). */
-const VAE_MODEL = 'genai-vae-tiny';
-const GAN_MODEL = 'genai-gan-tiny';
-
-/** A validated request, or a BadRequest error with the reason. */
-function checked<T>(validation: Validation<T>): T {
-  if (!validation.ok) throw new EngineError(EngineErrorCode.BadRequest, `${validation.reason}.`);
-  return validation.value;
-}
-
-/**
- * An AbortSignal that follows a request's cancellation. A request whose cancel arrived before it was
- * dispatched gets a token that is already cancelled and whose event never fires, so check it first.
- */
-function abortSignal(token: CancellationToken): AbortSignal {
-  const abort = new AbortController();
-  if (token.isCancellationRequested) abort.abort();
-  else token.onCancellationRequested(() => abort.abort());
-  return abort.signal;
-}
-
-/** A result with the time from the request's arrival to its end. */
-async function timedFrom<R>(arrived: number, work: Promise<R>): Promise<R & { totalMs: number }> {
-  return { ...(await work), totalMs: performance.now() - arrived };
-}
-
-/** Runs a handler and turns its failure into a JSON-RPC error the client can show as it is. */
-async function guard<T>(handler: () => Promise<T>): Promise<T> {
-  try {
-    return await handler();
-  } catch (error) {
-    if (error instanceof EngineError) throw new ResponseError(error.code, error.message);
-    if (error instanceof CancelledError) throw new ResponseError(REQUEST_CANCELLED, error.message);
-    throw new ResponseError(-32603, error instanceof Error ? error.message : String(error));
   }
 }

@@ -4,7 +4,8 @@ import * as ort from 'onnxruntime-node';
 import { IPCMessageReader, IPCMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 import type { EngineSettings } from '../protocol';
 import { DeviceSelector, currentPlatform } from './devices';
-import { ENGINE_CONNECTION_OPTIONS, EngineServer } from './engineServer';
+import { EngineServer } from './engineServer';
+import { ENGINE_CONNECTION_OPTIONS } from './requests';
 import { ProviderCrashes } from './providerCrashes';
 
 function main(): void {

@@ -2,7 +2,7 @@
 // streams: requests superseded before the engine reads them never run.
 import assert from 'node:assert/strict';
 import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc';
-import { ENGINE_CONNECTION_OPTIONS } from '../../../src/engine/engineServer';
+import { ENGINE_CONNECTION_OPTIONS } from '../../../src/engine/requests';
 import { REQUEST_CANCELLED, type CompleteParams, type GenerateParams } from '../../../src/protocol';
 import { Notifications, Requests } from '../../../src/protocolMessages';
 import { CODE_MODEL, cleanTemps } from '../support/builders';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { ResponseError } from 'vscode-jsonrpc';
-import { ENGINE_CONNECTION_OPTIONS } from '../../../src/engine/engineServer';
+import { ENGINE_CONNECTION_OPTIONS } from '../../../src/engine/requests';
 import { EngineError } from '../../../src/engine/errors';
 import { onDownloadProgress } from '../../../src/engine/transformers';
 import { EngineErrorCode } from '../../../src/protocol';
