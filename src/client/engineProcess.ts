@@ -151,13 +151,8 @@ export class EngineProcess {
   }
 
   /** Streams text through `onText`; cancelling `token` stops generation inside the engine. */
-  async generate(params: GenerateParams, onText?: (text: string) => void, token?: CancellationToken): Promise<GenerateResult> {
-    const subscription = onText ? this.onChunk((chunk) => chunk.jobId === params.jobId && onText(chunk.text)) : undefined;
-    try {
-      return await this.request((c, m) => c.sendRequest(m.requests.generate, params, token ?? m.none));
-    } finally {
-      subscription?.dispose();
-    }
+  generate(params: GenerateParams, onText?: (text: string) => void, token?: CancellationToken): Promise<GenerateResult> {
+    return this.streaming(params.jobId, onText, () => this.request((c, m) => c.sendRequest(m.requests.generate, params, token ?? m.none)));
   }
 
   /** An inline completion; cancelling `token` stops the decode loop within one token. */
@@ -193,13 +188,9 @@ export class EngineProcess {
   }
 
   /** Text to image; the job's steps and previews go to `onProgress`; cancelling `token` stops it within one step. */
-  async generateImage(params: ImageParams, onProgress?: (progress: ImageProgress) => void, token?: CancellationToken): Promise<ImageResult> {
-    const subscription = onProgress ? this.onImageProgress((p) => p.jobId === params.jobId && onProgress(p)) : undefined;
-    try {
-      return await this.request((c, m) => c.sendRequest(m.requests.generateImage, params, token ?? m.none));
-    } finally {
-      subscription?.dispose();
-    }
+  generateImage(params: ImageParams, onProgress?: (progress: ImageProgress) => void, token?: CancellationToken): Promise<ImageResult> {
+    const subscribe = onProgress && (() => this.onImageProgress((p) => p.jobId === params.jobId && onProgress(p)));
+    return this.whileSubscribed(subscribe, () => this.request((c, m) => c.sendRequest(m.requests.generateImage, params, token ?? m.none)));
   }
 
   /** Model Playground demos (interactive, on the shipped models). */
@@ -220,8 +211,13 @@ export class EngineProcess {
   }
 
   /** Forwards the job's streamed chunks to `onText` while `send` runs. */
-  private async streaming<T>(jobId: string, onText: ((text: string) => void) | undefined, send: () => Promise<T>): Promise<T> {
-    const subscription = onText ? this.onChunk((chunk) => chunk.jobId === jobId && onText(chunk.text)) : undefined;
+  private streaming<T>(jobId: string, onText: ((text: string) => void) | undefined, send: () => Promise<T>): Promise<T> {
+    return this.whileSubscribed(onText && (() => this.onChunk((chunk) => chunk.jobId === jobId && onText(chunk.text))), send);
+  }
+
+  /** Holds the subscription `subscribe` makes (if any) while `send` runs. */
+  private async whileSubscribed<T>(subscribe: (() => { dispose(): void }) | undefined, send: () => Promise<T>): Promise<T> {
+    const subscription = subscribe?.();
     try {
       return await send();
     } finally {
