@@ -1,10 +1,10 @@
 // "Choose Model..." (a shipped, downloaded or recommended model, a folder or a hub id, for one role)
 // and "Manage Downloaded Models..." (what the hub cache holds, which role uses it, delete it).
 // The choice is written to the user settings, so it takes effect at once, everywhere.
-import { homedir } from 'node:os';
+import { homedir, totalmem } from 'node:os';
 import * as vscode from 'vscode';
 import type { EngineProcess } from '../../client/engineProcess';
-import { MODEL_ROLES, RECOMMENDED_MODELS, refersTo, type ModelRole } from '../../core/modelChoices';
+import { formatSize, machineFit, memoryNeededMB, MODEL_ROLES, RECOMMENDED_MODELS, refersTo, type ModelRole } from '../../core/modelChoices';
 import { parseModelRef, REMOTE_PREFIX } from '../../core/modelRef';
 import type { DownloadedModel, RemoteServer } from '../../protocol';
 import { reportFailure } from '../generation/feedback';
@@ -76,12 +76,15 @@ async function pickModel(deps: ModelCommandDeps, role: ModelRole): Promise<strin
     { label: 'Downloaded', kind: vscode.QuickPickItemKind.Separator },
     ...downloaded.map((m) => ({ label: `${mark(m.id)}${m.id}`, description: `${m.sizeMB} MB on disk`, model: m.id })),
     { label: 'Recommended (downloaded on first use)', kind: vscode.QuickPickItemKind.Separator },
-    ...RECOMMENDED_MODELS.filter((m) => m.role === role && !downloaded.some((d) => d.id === m.id)).map((m) => ({
-      label: `${mark(m.id)}${m.id}`,
-      description: `${m.billions}B parameters, ${m.download}`,
-      detail: m.why,
-      model: m.id,
-    })),
+    ...RECOMMENDED_MODELS.filter((m) => m.role === role && !downloaded.some((d) => d.id === m.id)).map((m) => {
+      const fit = machineFit(memoryNeededMB(m), totalmem() / 1048576);
+      return {
+        label: `${mark(m.id)}${fit.fits ? '' : '$(warning) '}${m.id}`,
+        description: `${m.billions}B parameters, ${formatSize(m.downloadMB)} download`,
+        detail: `${m.why}; ${fit.text}`,
+        model: m.id,
+      };
+    }),
     ...(kind === 'causal-lm' ? serverItems(info.settings.remotes ?? [], mark) : []),
     { label: 'Other', kind: vscode.QuickPickItemKind.Separator },
     { label: '$(folder) Local folder...', description: kind === 'diffusion' ? 'a Stable Diffusion ONNX export' : 'an ONNX export with config.json, tokenizer.json and onnx/', ask: 'folder' },
