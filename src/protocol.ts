@@ -554,4 +554,6 @@ export enum EngineErrorCode {
   Untrusted = 1007,
   /** A remote inference server could not be reached, refused the request or failed it. */
   ServerFailed = 1008,
+  /** A hub download was stopped on purpose: the user cancelled it, or turned offline mode on. */
+  DownloadStopped = 1009,
 }

@@ -47,6 +47,8 @@ export namespace Requests {
   export const unload = new RequestType<LoadParams, void, void>('engine/unload');
   /** Unloads every revision of a downloaded hub model and deletes its files from the cache. */
   export const deleteDownloaded = new RequestType<{ id: string }, void, void>('engine/deleteDownloaded');
+  /** Stops the model's hub download (Cancel in its notification); its load then fails saying so. Returns whether one was running. */
+  export const cancelDownload = new RequestType<{ model: string }, boolean, void>('engine/cancelDownload');
   /** Cancel through JSON-RPC's own `$/cancelRequest` (a CancellationToken on the client). */
   export const generate = new RequestType<GenerateParams, GenerateResult, void>('engine/generate');
   /** Tries every execution provider with the shipped code model and compares it with the CPU. */

@@ -150,6 +150,10 @@ export class EngineProcess {
     return this.request((c, m) => c.sendRequest(m.requests.deleteDownloaded, { id }));
   }
 
+  cancelDownload(model: string): Promise<boolean> {
+    return this.request((c, m) => c.sendRequest(m.requests.cancelDownload, { model }));
+  }
+
   /** Streams text through `onText`; cancelling `token` stops generation inside the engine. */
   generate(params: GenerateParams, onText?: (text: string) => void, token?: CancellationToken): Promise<GenerateResult> {
     return this.streaming(params.jobId, onText, () => this.request((c, m) => c.sendRequest(m.requests.generate, params, token ?? m.none)));

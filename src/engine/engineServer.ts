@@ -35,6 +35,7 @@ import { RetrievalService } from './retrieval/retrievalService';
 import { deleteDownloaded, listDownloaded } from './downloadedModels';
 import { DeviceSelector } from './devices';
 import { EngineError } from './errors';
+import { hubDownloads } from './hubAccess';
 import { ModelManager, type LoadedModel, type ModelLoader } from './modelManager';
 import { isDiffusionFolder, listShippedModelNames, resolveModelSource } from './modelSource';
 import { RemoteModels } from './remote/remoteModels';
@@ -93,6 +94,7 @@ export class EngineServer {
         if (!DEVICE_SETTINGS.includes(settings.device)) {
           throw new EngineError(EngineErrorCode.BadRequest, `The device setting is "${settings.device}", which is not one: use one of ${DEVICE_SETTINGS.join(', ')}. No setting was changed.`);
         }
+        if (settings.offline && !this.models.getSettings().offline) hubDownloads.stop('offline mode was turned on');
         this.remote.configure(settings);
         return this.models.configure(settings);
       }),
@@ -123,6 +125,11 @@ export class EngineServer {
     c.onRequest(Requests.load, ({ model }, token) => guard(async () => (isRemoteRef(model) ? this.remote.load(model, abortSignal(token)) : this.models.load(model, await this.loaderFor(model)))));
     c.onRequest(Requests.checkServers, (token) => guard(() => this.remote.check(abortSignal(token))));
     c.onRequest(Requests.unload, ({ model }) => guard(() => this.models.unload(model)));
+    c.onRequest(Requests.cancelDownload, ({ model }) => {
+      if (this.downloading !== model) return false;
+      hubDownloads.stop('you cancelled it');
+      return true;
+    });
     c.onRequest(Requests.deleteDownloaded, ({ id }) =>
       guard(async () => {
         for (const { model } of this.models.statuses()) if (refersTo(model, id)) await this.models.unload(model);

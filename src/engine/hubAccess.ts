@@ -4,14 +4,53 @@
 import { EngineErrorCode, type EngineSettings } from '../protocol';
 import { EngineError } from './errors';
 
-/** `fetch` with the access token added to requests for the configured hub endpoint. */
+/** Why a download was stopped on purpose: the fetch of every file in flight fails with it. */
+export class DownloadStopped extends Error {
+  constructor(readonly why: string) {
+    super(`the download was stopped: ${why}`);
+    this.name = 'DownloadStopped';
+  }
+}
+
+/**
+ * The engine's hub transfers as one switch (Transformers.js takes one global fetch): Cancel in a download
+ * notification, or offline mode turned on, stops every transfer in flight, and the load fails saying why.
+ */
+export class HubDownloads {
+  private controller = new AbortController();
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  stop(why: string): void {
+    this.controller.abort(new DownloadStopped(why));
+    // Later downloads start clean.
+    this.controller = new AbortController();
+  }
+}
+
+export const hubDownloads = new HubDownloads();
+
+/** The DownloadStopped in an error's causes, when a load failed because its download was stopped. */
+export function stoppedDownload(error: unknown): DownloadStopped | undefined {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) if (e instanceof DownloadStopped) return e;
+  return undefined;
+}
+
+export function downloadStoppedError(ref: string, stopped: DownloadStopped): EngineError {
+  return new EngineError(EngineErrorCode.DownloadStopped, `The download of ${ref} was stopped: ${stopped.why}. Nothing partial is kept; it downloads again the next time it is used.`);
+}
+
+/** `fetch` with the access token added to requests for the configured hub endpoint; `hubDownloads` can stop it. */
 export function hubFetch(settings: Pick<EngineSettings, 'hubEndpoint' | 'hubToken'>): typeof fetch {
   const endpoint = new URL(settings.hubEndpoint);
   return (input, init) => {
     const url = new URL(input instanceof Request ? input.url : input.toString());
     const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
     if (settings.hubToken && url.origin === endpoint.origin && url.pathname.startsWith(endpoint.pathname)) headers.set('Authorization', `Bearer ${settings.hubToken}`);
-    return fetch(input, { ...init, headers });
+    const signal = init?.signal ? AbortSignal.any([init.signal, hubDownloads.signal]) : hubDownloads.signal;
+    return fetch(input, { ...init, headers, signal });
   };
 }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { EngineErrorCode, type ExecutionDevice } from '../protocol';
 import { deviceLabel } from './devices';
 import { EngineError, errorMessage } from './errors';
-import { hubFetch, hubRefusal } from './hubAccess';
+import { downloadStoppedError, hubFetch, hubRefusal, stoppedDownload } from './hubAccess';
 import type { LoadContext } from './modelManager';
 import type { ModelSource } from './modelSource';
 
@@ -95,6 +95,8 @@ function explainLoadError(error: unknown, source: ModelSource, context: LoadCont
   const message = errorMessage(error);
   const { settings } = context;
   if (source.kind === 'hub') {
+    const stopped = stoppedDownload(error);
+    if (stopped) return downloadStoppedError(source.ref, stopped);
     if (/local_files_only=true|allowRemoteModels=false/.test(message)) {
       return new EngineError(
         EngineErrorCode.Offline,

@@ -35,7 +35,7 @@ export interface GenAIStudioApi {
 export class Container implements vscode.Disposable {
   readonly log = vscode.window.createOutputChannel('GenAI Studio', { log: true });
   readonly statusBar = new StatusBar(completionModel);
-  private readonly downloads = new DownloadNotifications();
+  private readonly downloads = new DownloadNotifications((model) => this.engineProcess.cancelDownload(model));
   private readonly recentFiles = new RecentFiles();
   private readonly keychain: Keychain;
   readonly completion: CompletionProvider;

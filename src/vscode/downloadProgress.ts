@@ -1,5 +1,5 @@
 // Shows hub downloads as a progress notification, one per model, until the model is ready or fails
-// or the engine stops.
+// or the engine stops. Its Cancel stops the download in the engine (the load then fails saying so).
 import * as vscode from 'vscode';
 import type { DownloadProgress, ModelStatus } from '../protocol';
 
@@ -12,6 +12,8 @@ interface Active {
 
 export class DownloadNotifications {
   private readonly active = new Map<string, Active>();
+
+  constructor(private readonly cancel: (model: string) => Promise<unknown>) {}
 
   onDownload(progress: DownloadProgress): void {
     const entry = this.active.get(progress.model) ?? this.open(progress.model);
@@ -39,7 +41,8 @@ export class DownloadNotifications {
     let finish!: () => void;
     const done = new Promise<void>((resolve) => (finish = resolve));
     const entry: Active = { report: () => undefined, finish, files: new Map(), shownPercent: 0 };
-    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `GenAI Studio: downloading ${model}` }, (progress) => {
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `GenAI Studio: downloading ${model}`, cancellable: true }, (progress, token) => {
+      token.onCancellationRequested(() => void this.cancel(model).catch(() => undefined));
       entry.report = (message, percent) => {
         progress.report({ message, increment: Math.max(0, percent - entry.shownPercent) });
         entry.shownPercent = Math.max(entry.shownPercent, percent);

@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { EngineErrorCode, type EngineSettings } from '../../protocol';
 import { EngineError, errorMessage } from '../errors';
-import { hubFetch, hubRefusal } from '../hubAccess';
+import { downloadStoppedError, hubFetch, hubRefusal, stoppedDownload } from '../hubAccess';
 import type { LoadContext } from '../modelManager';
 import { hubCachePath, type ModelSource } from '../modelSource';
 import { reportDownload } from '../transformers';
@@ -123,6 +123,8 @@ async function transfer(source: HubSource, file: string, path: string, settings:
   try {
     response = await hubFetch(settings)(url, { signal: watchdog.signal });
   } catch (error) {
+    const stopped = stoppedDownload(error);
+    if (stopped) throw downloadStoppedError(source.ref, stopped);
     throw new EngineError(
       EngineErrorCode.HubUnreachable,
       `Could not download ${source.ref}: ${endpoint} cannot be reached (${errorMessage(error)}). Check your network or the genaiStudio.hubEndpoint setting (a mirror works), or use a local folder.`,
@@ -159,6 +161,8 @@ async function transfer(source: HubSource, file: string, path: string, settings:
   } catch (error) {
     rmSync(partial, { force: true });
     if (error instanceof EngineError) throw error;
+    const stopped = stoppedDownload(error);
+    if (stopped) throw downloadStoppedError(source.ref, stopped);
     const why = watchdog.signal.aborted ? `no data for ${watchdog.ms / 1000} s` : errorMessage(error);
     throw new EngineError(EngineErrorCode.HubUnreachable, `The download of ${file} of ${source.ref} was interrupted (${why}). Nothing was kept; try again.`);
   }

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import type { ResponseError } from 'vscode-jsonrpc';
 import { ENGINE_CONNECTION_OPTIONS } from '../../../src/engine/requests';
 import { EngineError } from '../../../src/engine/errors';
 import { onDownloadProgress } from '../../../src/engine/transformers';
 import { EngineErrorCode } from '../../../src/protocol';
-import { Requests } from '../../../src/protocolMessages';
+import { Notifications, Requests } from '../../../src/protocolMessages';
 import { CODE_MODEL_DIR, cleanTemps, settings, tempDir } from '../support/builders';
 import { connectedEngine } from '../support/engineConnection';
 import { startHubMirror, type HubMirror } from '../support/hubMirror';
@@ -122,4 +122,45 @@ describe('hub models through a local mirror', () => {
       await gated.close();
     }
   });
+});
+
+describe('stopping a hub download (Cancel in its notification, or offline mode turned on)', () => {
+  let stalled: HubMirror;
+  before(async () => {
+    // Half of the weights, then silence on an open connection: the download waits until it is stopped.
+    stalled = await startHubMirror({ [HUB_ID]: CODE_MODEL_DIR }, { faults: { [`${HUB_ID}/onnx/model_quantized.onnx`]: 'stall' } });
+  });
+  after(async () => {
+    await stalled.close();
+    cleanTemps();
+  });
+
+  for (const [how, stop, says] of [
+    ['Cancel', (pair: ReturnType<typeof connectedEngine>) => pair.client.sendRequest(Requests.cancelDownload, { model: HUB_ID }).then((stopped) => assert.equal(stopped, true)), /was stopped: you cancelled it\. Nothing partial is kept/],
+    ['offline mode', (pair: ReturnType<typeof connectedEngine>, cache: string) => pair.client.sendRequest(Requests.configure, settings({ hubEndpoint: stalled.endpoint, hubCacheDir: cache, offline: true })), /was stopped: offline mode was turned on/],
+  ] as const) {
+    it(`${how} stops the transfer at once, the load fails saying why, and nothing is cached`, async () => {
+      const cache = tempDir();
+      const pair = connectedEngine(ENGINE_CONNECTION_OPTIONS, settings({ hubEndpoint: stalled.endpoint, hubCacheDir: cache }));
+      try {
+        // Wait for the state: the weights are arriving.
+        const arriving = new Promise<void>((resolve) =>
+          pair.client.onNotification(Notifications.download, (d) => {
+            if (d.file.endsWith('model_quantized.onnx') && d.loadedBytes > 0) resolve();
+          }),
+        );
+        const load = pair.client.sendRequest(Requests.load, { model: HUB_ID }).then(() => assert.fail('the load finished'), (e: ResponseError) => e);
+        await arriving;
+        await stop(pair, cache);
+        const error = await load;
+        assert.equal(error.code, EngineErrorCode.DownloadStopped);
+        assert.match(error.message, says);
+        const cached = readdirSync(cache, { recursive: true }).map(String);
+        assert.ok(!cached.some((f) => f.includes('model_quantized')), `no part of the weights is cached: ${cached.join(', ')}`);
+        assert.equal(await pair.client.sendRequest(Requests.cancelDownload, { model: HUB_ID }), false, 'nothing is downloading any more');
+      } finally {
+        await pair.dispose();
+      }
+    });
+  }
 });
