@@ -76,6 +76,8 @@ export interface EngineSettings {
   stateDir?: string;
   /** Inference servers that `remote:<name>` model references name. */
   remotes?: RemoteServer[];
+  /** Weights precision per model reference (`fp16`, `q8`, `q4f16`...); absent or `auto`: the device's best. */
+  dtypes?: Record<string, string>;
   /** VS Code's `http.proxy`: requests to remote servers go through it. */
   httpProxy?: string;
 }
@@ -98,6 +100,8 @@ export interface ModelStatus extends Partial<Omit<DeviceChoice, 'device'>> {
   device?: RunsOn;
   /** For `remote:` models: the server and the model it serves. */
   server?: string;
+  /** The weights file that runs (e.g. `onnx/model_q4f16.onnx`). */
+  weights?: string;
   state: ModelState;
   /** 0-100 while loading. */
   progress?: number;

@@ -40,7 +40,7 @@ export function describe(engine: EngineState, model: ModelStatus | undefined, gp
     case 'loading':
       return { text: `$(loading~spin) ${name} ${model.progress ?? 0}%`, tooltip: `Loading ${model.model}${model.detail ? `: ${model.detail}` : ''}`, error: false };
     case 'ready':
-      return { text: `$(sparkle) ${name}${where}${model.fallbackReason && gpuRequested ? ' $(warning)' : ''}`, tooltip: `${model.model} is ready on ${device}${model.sizeMB ? ` (~${model.sizeMB} MB)` : ''}.${why}`, error: false };
+      return { text: `$(sparkle) ${name}${where}${model.fallbackReason && gpuRequested ? ' $(warning)' : ''}`, tooltip: `${model.model} is ready on ${device}${model.sizeMB ? ` (~${model.sizeMB} MB)` : ''}${model.weights ? `, running ${model.weights}` : ''}.${why}`, error: false };
     case 'busy':
       return { text: `$(sync~spin) ${name}${where}`, tooltip: `${model.model} is working on ${device}.${why}`, error: false };
     case 'failed':

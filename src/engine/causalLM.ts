@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import { fimTokensOf } from '../core/completion/fimFormats';
 import { memoizeLru } from '../core/memo';
-import { EngineErrorCode } from '../protocol';
+import { chooseDtype, DTYPE_FILES, DTYPES, type Dtype } from '../core/weightsChoice';
+import { EngineErrorCode, type ExecutionDevice } from '../protocol';
 import { EngineError, errorMessage } from './errors';
 import { APPEND_KV_FILE, AppendKvDecoder } from './appendKvDecoder';
 import type { Decoder } from './decoder';
@@ -43,20 +44,8 @@ export interface ModelConfig {
   [key: string]: unknown;
 }
 
-type Dtype = 'fp32' | 'q8' | 'fp16' | 'q4' | 'q4f16' | 'int8' | 'uint8';
-
-/** Weight files Transformers.js looks for, by dtype, in onnx/. */
-const DTYPE_FILES: [Dtype, string][] = [
-  ['fp32', 'model.onnx'],
-  ['q8', 'model_quantized.onnx'],
-  ['int8', 'model_int8.onnx'],
-  ['fp16', 'model_fp16.onnx'],
-  ['q4', 'model_q4.onnx'],
-  ['q4f16', 'model_q4f16.onnx'],
-];
-
-/** For hub models: 8-bit weights first (a quarter of the download, the usual choice on CPU). */
-const HUB_PREFERENCE: Dtype[] = ['q8', 'int8', 'fp32', 'fp16', 'q4', 'q4f16'];
+/** A local folder's weights when no precision is asked for: the first of these it has (fp32 first, which the append-KV graph goes with). */
+const LOCAL_ORDER: Dtype[] = ['fp32', 'q8', 'int8', 'fp16', 'q4', 'q4f16'];
 
 export class CausalLMLoader implements ModelLoader<CausalLM> {
   readonly kind = 'causal-lm';
@@ -65,11 +54,12 @@ export class CausalLMLoader implements ModelLoader<CausalLM> {
 
   async load(source: ModelSource, context: LoadContext): Promise<CausalLM> {
     const lib = await this.transformers();
-    let dtype: Dtype = source.kind === 'local' ? checkLocalFolder(source.path) : HUB_PREFERENCE[0];
+    const requested = context.settings.dtypes?.[source.ref] ?? 'auto';
+    let dtype: Dtype = source.kind === 'local' ? checkLocalFolder(source, requested, context.device) : 'q8';
     const { model, tokenizer } = await loadFromSource(lib, source, context, async (options) => {
       // The config first: it is small, and a wrong id or revision fails here with a plain 404.
       await lib.AutoConfig.from_pretrained(options.id, options.common);
-      if (source.kind === 'hub') dtype = await chooseHubDtype(lib, source, context, options.common);
+      if (source.kind === 'hub') dtype = await chooseHubDtype(lib, source, context, options.common, requested);
       return {
         tokenizer: await lib.AutoTokenizer.from_pretrained(options.id, options.common),
         model: await lib.AutoModelForCausalLM.from_pretrained(options.id, {
@@ -83,7 +73,7 @@ export class CausalLMLoader implements ModelLoader<CausalLM> {
     const session = (model as unknown as { sessions: Record<string, ort.InferenceSession> }).sessions.model;
     if (!session) throw new EngineError(EngineErrorCode.ModelInvalid, `${source.ref} has no decoder session (onnx/model*.onnx); it is not a causal language model.`);
     const rawConfig = (model as unknown as { config: Record<string, unknown> }).config;
-    const weightsFile = DTYPE_FILES.find(([d]) => d === dtype)![1];
+    const weightsFile = DTYPE_FILES[dtype];
     const decoder = await chooseDecoder(source, dtype, session, context);
     return {
       name: source.ref,
@@ -95,6 +85,7 @@ export class CausalLMLoader implements ModelLoader<CausalLM> {
       decoder,
       countTokens: memoizeLru((text) => (tokenizer as unknown as Tokenizer).encode(text, { add_special_tokens: false }).length, 512),
       sizeMB: weightsSizeMB(source, context, weightsFile) * (decoder instanceof AppendKvDecoder ? 2 : 1),
+      weights: `onnx/${weightsFile}`,
       dispose: async () => {
         await decoder.dispose();
         await (model as unknown as { dispose(): Promise<unknown> }).dispose();
@@ -118,21 +109,20 @@ async function chooseDecoder(source: ModelSource, dtype: Dtype, session: ort.Inf
 }
 
 /** The preferred weights the repository has (or, offline, that the cache has). */
-async function chooseHubDtype(lib: TransformersLib, source: Extract<ModelSource, { kind: 'hub' }>, context: LoadContext, common: SourceOptions['common']): Promise<Dtype> {
-  if (context.settings.offline) {
-    const cached = DTYPE_FILES.filter(([, file]) => existsSync(hubCachePath(context.settings.hubCacheDir, source, join('onnx', file)))).map(([d]) => d);
-    return HUB_PREFERENCE.find((d) => cached.includes(d)) ?? HUB_PREFERENCE[0];
+async function chooseHubDtype(lib: TransformersLib, source: Extract<ModelSource, { kind: 'hub' }>, context: LoadContext, common: SourceOptions['common'], requested: string): Promise<Dtype> {
+  const available = context.settings.offline
+    ? DTYPES.filter((d) => existsSync(hubCachePath(context.settings.hubCacheDir, source, join('onnx', DTYPE_FILES[d]))))
+    : ((await lib.ModelRegistry.get_available_dtypes(source.id, { revision: common.revision, cache_dir: common.cache_dir })) as string[]);
+  try {
+    return chooseDtype(available, context.device, requested);
+  } catch (error) {
+    throw new EngineError(EngineErrorCode.ModelInvalid, `${source.ref}: ${errorMessage(error)}`);
   }
-  const available = (await lib.ModelRegistry.get_available_dtypes(source.id, { revision: common.revision, cache_dir: common.cache_dir })) as string[];
-  const choice = HUB_PREFERENCE.find((d) => available.includes(d));
-  if (!choice) {
-    throw new EngineError(EngineErrorCode.ModelInvalid, `${source.ref} has no ONNX weights that GenAI Studio can run (found: ${available.join(', ') || 'none'}). Pick a repository with an onnx/ folder, e.g. from onnx-community.`);
-  }
-  return choice;
 }
 
 /** Clear errors for the common ways a local folder is not a usable causal LM. */
-function checkLocalFolder(path: string): Dtype {
+function checkLocalFolder(source: Extract<ModelSource, { kind: 'local' }>, requested: string, device: ExecutionDevice): Dtype {
+  const { path } = source;
   if (!existsSync(join(path, 'config.json'))) {
     throw new EngineError(
       EngineErrorCode.ModelInvalid,
@@ -150,14 +140,19 @@ function checkLocalFolder(path: string): Dtype {
   }
   // Transformers.js's parse errors name no file ("Unexpected token 'o', "not json" is not valid JSON").
   for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) checkJsonFile(join(path, file));
-  const found = DTYPE_FILES.find(([, file]) => existsSync(join(path, 'onnx', file)));
-  if (!found) {
+  const present = LOCAL_ORDER.filter((d) => existsSync(join(path, 'onnx', DTYPE_FILES[d])));
+  if (present.length === 0) {
     throw new EngineError(
       EngineErrorCode.ModelInvalid,
-      `No ONNX weights in ${join(path, 'onnx')}: expected one of ${DTYPE_FILES.map(([, f]) => f).join(', ')}. Export the model to ONNX (Transformers.js layout) first.`,
+      `No ONNX weights in ${join(path, 'onnx')}: expected one of ${LOCAL_ORDER.map((d) => DTYPE_FILES[d]).join(', ')}. Export the model to ONNX (Transformers.js layout) first.`,
     );
   }
-  return found[0];
+  if (requested === 'auto') return present[0];
+  try {
+    return chooseDtype(present, device, requested);
+  } catch (error) {
+    throw new EngineError(EngineErrorCode.ModelInvalid, `${source.ref}: ${errorMessage(error)}`);
+  }
 }
 
 function checkJsonFile(path: string): void {

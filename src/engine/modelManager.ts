@@ -19,6 +19,8 @@ export const BUSY_STATUS_DELAY_MS = 150;
 export interface LoadedModel {
   /** Estimated resident size of the model's sessions and weights. */
   readonly sizeMB: number;
+  /** The weights file that runs, when the model chose one of several (causal LMs: by device and setting). */
+  readonly weights?: string;
   dispose(): Promise<void>;
 }
 
@@ -73,19 +75,21 @@ export class ModelManager {
     return this.settings;
   }
 
-  /** New settings apply at once: models loaded for another device are unloaded, budgets re-applied. */
+  /** New settings apply at once: models loaded for another device or weights precision are unloaded, budgets re-applied. */
   async configure(settings: EngineSettings): Promise<void> {
     const deviceChanged = settings.device !== this.settings.device || (settings.gpuDeviceId ?? 0) !== (this.settings.gpuDeviceId ?? 0);
+    const dtypeOf = (s: EngineSettings, ref: string) => s.dtypes?.[ref] ?? 'auto';
+    const previous = this.settings;
     this.settings = settings;
-    if (deviceChanged) {
-      for (const entry of [...this.entries.values()]) {
-        if (entry.users === 0) {
-          await this.unloadEntry(entry, 'the device setting changed');
-        } else {
-          // Its running work finishes on the old device; new work loads the model for the new one.
-          this.entries.delete(entry.key);
-          entry.retired = 'the device setting changed';
-        }
+    for (const entry of [...this.entries.values()]) {
+      const why = deviceChanged ? 'the device setting changed' : dtypeOf(settings, entry.ref) !== dtypeOf(previous, entry.ref) ? 'the weights setting changed' : undefined;
+      if (!why) continue;
+      if (entry.users === 0) {
+        await this.unloadEntry(entry, why);
+      } else {
+        // Its running work finishes as it started; new work loads the model as the settings now say.
+        this.entries.delete(entry.key);
+        entry.retired = why;
       }
     }
     await this.evict();
@@ -180,8 +184,9 @@ export class ModelManager {
         device: loaded.device,
         fallbackReason: loaded.fallbackReason,
         sizeMB: Math.round(model.sizeMB * 10) / 10,
+        weights: model.weights,
       });
-      this.events.log('info', `Loaded ${entry.ref} (${loader.kind}) on ${deviceLabel(loaded.device)} in ${this.now() - started} ms, ~${model.sizeMB.toFixed(1)} MB`);
+      this.events.log('info', `Loaded ${entry.ref} (${loader.kind}${model.weights ? `, ${model.weights}` : ''}) on ${deviceLabel(loaded.device)} in ${this.now() - started} ms, ~${model.sizeMB.toFixed(1)} MB`);
       return model;
     } catch (error) {
       // A failed load is forgotten so the next request tries again (the user may have fixed the files).
@@ -223,7 +228,7 @@ export class ModelManager {
     const model = await entry.pending.catch(() => undefined);
     if (!model) return;
     await model.dispose();
-    this.setStatus(entry, { state: 'unloaded', progress: undefined, detail: why, sizeMB: undefined });
+    this.setStatus(entry, { state: 'unloaded', progress: undefined, detail: why, sizeMB: undefined, weights: undefined });
     this.events.log('info', `Unloaded ${entry.ref}: ${why}`);
   }
 }

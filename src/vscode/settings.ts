@@ -21,8 +21,19 @@ export function readEngineSettings(context: vscode.ExtensionContext, keychain: K
     idleUnloadSeconds: Math.max(0, config.get<number>('idleUnloadSeconds', DEFAULTS.idleUnloadSeconds)),
     untrustedFolders: vscode.workspace.isTrusted ? [] : (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
     remotes: withKeys(config.get<unknown[]>('remotes', []), keychain),
+    dtypes: dtypesByModel(config),
     httpProxy: vscode.workspace.getConfiguration('http').get<string>('proxy') || undefined,
   };
+}
+
+/** Each role's weights setting, keyed by the model the role uses (the engine loads by model reference). */
+function dtypesByModel(config: vscode.WorkspaceConfiguration): Record<string, string> {
+  const dtypes: Record<string, string> = {};
+  for (const role of ['text', 'completion']) {
+    const dtype = config.get<string>(`${role}.dtype`, 'auto');
+    if (dtype !== 'auto') dtypes[config.get<string>(`${role}.model`) || DEFAULTS.model] = dtype;
+  }
+  return dtypes;
 }
 
 /** settings.json may hold any string (VS Code only underlines it): one that names no device means auto. */
@@ -88,7 +99,7 @@ function clampInt(value: number, min: number, max: number): number {
 export function onEngineSettingsChanged(listener: (why: string) => void): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (['hubEndpoint', 'offline', 'device', 'gpuDeviceId', 'memoryBudgetMB', 'idleUnloadSeconds', 'remotes'].some((key) => event.affectsConfiguration(`${SECTION}.${key}`))) listener('Settings changed');
+      if (['hubEndpoint', 'offline', 'device', 'gpuDeviceId', 'memoryBudgetMB', 'idleUnloadSeconds', 'remotes', 'completion.dtype', 'text.dtype', 'completion.model', 'text.model'].some((key) => event.affectsConfiguration(`${SECTION}.${key}`))) listener('Settings changed');
       else if (event.affectsConfiguration('http.proxy')) listener('The proxy setting changed');
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => listener('The workspace is trusted now')),

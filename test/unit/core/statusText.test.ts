@@ -24,4 +24,13 @@ describe('status bar text', () => {
     assert.equal(describeStatus('running', undefined).text, '$(sparkle) GenAI');
     assert.equal(describeStatus('running', { model: 'onnx-community/Qwen2.5-Coder-1.5B@main', state: 'loading', progress: 12 }).text, '$(loading~spin) Qwen2.5-Coder-1.5B 12%');
   });
+
+  it('names the weights file that runs, and a server model\'s server', () => {
+    const hub = describeStatus('running', { model: 'onnx-community/Qwen2.5-Coder-1.5B', state: 'ready', device: 'webgpu', sizeMB: 1100, weights: 'onnx/model_q4f16.onnx' });
+    assert.equal(hub.tooltip, 'onnx-community/Qwen2.5-Coder-1.5B is ready on WebGPU (~1100 MB), running onnx/model_q4f16.onnx.');
+    const remote = describeStatus('running', { model: 'remote:gpu-box', state: 'ready', device: 'server', server: 'http://gpu-box:8000 · Qwen/Qwen2.5-Coder-7B (openai)' });
+    assert.equal(remote.text, '$(sparkle) remote:gpu-box · server gpu-box:8000');
+    const failed = describeStatus('running', { model: 'remote:gpu-box', state: 'failed', device: 'server', server: 'http://gpu-box:8000 · m (openai)', error: 'connection refused' });
+    assert.match(failed.tooltip, /^remote:gpu-box \(http:\/\/gpu-box:8000 · m \(openai\)\) failed: connection refused/);
+  });
 });

@@ -74,6 +74,26 @@ describe('hub models through a local mirror', () => {
     }
   });
 
+  it('runs the weights the setting names, reloads when it changes, and says what a repository lacks', async () => {
+    const cache = tempDir();
+    const pair = connectedEngine(ENGINE_CONNECTION_OPTIONS, settings({ hubEndpoint: mirror.endpoint, hubCacheDir: cache }));
+    const statuses: { state: string; weights?: string; detail?: string }[] = [];
+    pair.client.onNotification(Notifications.status, (s) => {
+      if (s.model === HUB_ID) statuses.push(s);
+    });
+    try {
+      assert.equal((await pair.client.sendRequest(Requests.load, { model: HUB_ID })).weights, 'onnx/model_quantized.onnx', '8-bit on the CPU');
+      await pair.client.sendRequest(Requests.configure, settings({ hubEndpoint: mirror.endpoint, hubCacheDir: cache, dtypes: { [HUB_ID]: 'fp32' } }));
+      assert.deepEqual(statuses.at(-1), { ...statuses.at(-1), state: 'unloaded', detail: 'the weights setting changed' });
+      assert.equal((await pair.client.sendRequest(Requests.load, { model: HUB_ID })).weights, 'onnx/model.onnx');
+      await pair.client.sendRequest(Requests.configure, settings({ hubEndpoint: mirror.endpoint, hubCacheDir: cache, dtypes: { [HUB_ID]: 'q4f16' } }));
+      const error = await pair.client.sendRequest(Requests.load, { model: HUB_ID }).then(() => assert.fail('loaded'), (e: ResponseError) => e);
+      assert.match(error.message, /no q4f16 weights \(onnx\/model_q4f16\.onnx\); it has .*fp32.*q8/);
+    } finally {
+      await pair.dispose();
+    }
+  });
+
   it('offline mode refuses a model that is not cached, saying what to do', async () => {
     const before = mirror.downloads.size;
     const { manager, loader } = harness(settings({ hubEndpoint: mirror.endpoint, offline: true }));
