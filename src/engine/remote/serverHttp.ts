@@ -28,6 +28,9 @@ export interface HttpOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** One agent per proxy URL, so requests through it reuse their connections. */
+const proxyAgents = new Map<string, import('undici').ProxyAgent>();
 const DEFAULT_MAX_RETRY_WAIT_MS = 5_000;
 
 export class ServerHttp {
@@ -137,7 +140,9 @@ export class ServerHttp {
     if (!this.options.proxy) return fetch(url, init);
     // undici's own fetch with its ProxyAgent (Node's built-in fetch takes no proxy setting).
     const undici = await import('undici');
-    return undici.fetch(url, { ...(init as object), dispatcher: new undici.ProxyAgent(this.options.proxy) } as never) as unknown as Response;
+    let agent = proxyAgents.get(this.options.proxy);
+    if (!agent) proxyAgents.set(this.options.proxy, (agent = new undici.ProxyAgent(this.options.proxy)));
+    return undici.fetch(url, { ...(init as object), dispatcher: agent } as never) as unknown as Response;
   }
 }
 
