@@ -74,6 +74,7 @@ const remote = (name: string, url: string, api: RemoteApi): RemoteServer => ({ n
 async function loadRun(server: LlamaServer, spans: Span[], editors: number, seconds: number, intervalMs: number): Promise<string[]> {
   const until = performance.now() + seconds * 1000;
   const results: ReplayResult[] = [];
+  const failures: string[] = [];
   await Promise.all(
     Array.from({ length: editors }, async (_, i) => {
       const engine = engineWith([remote('load', server.url, 'openai')]);
@@ -83,7 +84,11 @@ async function loadRun(server: LlamaServer, spans: Span[], editors: number, seco
         while (performance.now() < until) {
           for (const span of own) {
             if (performance.now() >= until) break;
-            results.push(await replayTyping(engine, 'remote:load', [span], intervalMs));
+            // A failed request is counted and typing goes on, as an editor would.
+            await replayTyping(engine, 'remote:load', [span], intervalMs).then(
+              (result) => results.push(result),
+              (error: Error) => failures.push(error.message),
+            );
           }
         }
       } finally {
@@ -97,7 +102,7 @@ async function loadRun(server: LlamaServer, spans: Span[], editors: number, seco
   const metrics = await (await fetch(`${server.url}/metrics`)).text();
   const processing = /llamacpp:requests_processing\s+([\d.]+)/.exec(metrics)?.[1];
   return [
-    `load: ${editors} editors typing at once for ${seconds} s against one server (${slots.length} slots, /v1/completions): ${requests} requests, ${answers.length} answered, ${requests - answers.length} cancelled, 0 hung (every replay settled)`,
+    `load: ${editors} editors typing at once for ${seconds} s against one server (${slots.length} slots, /v1/completions): ${requests} requests, ${answers.length} answered, ${requests - answers.length} cancelled or failed, ${failures.length} failed spans${failures.length ? ` (first: ${failures[0]})` : ''}, 0 hung (every replay settled)`,
     row('  request latency (answered)', answers.map((a) => a.latencyMs)),
     row('  latency to suggestion (with cache hits)', results.flatMap((r) => r.suggestionMs)),
     `  after the run: ${slots.filter((s) => s.is_processing).length} of ${slots.length} slots processing; /metrics requests_processing=${processing}`,

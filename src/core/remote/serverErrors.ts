@@ -61,6 +61,15 @@ export function describeWrongProtocol(server: ServerIdentity, what: string): Ser
   return { unreachable: false, message: `${server.url} (${server.name}) does not answer as the "${server.api}" API does: ${what}. Check "api" in genaiStudio.remotes (openai, llama.cpp or ollama).` };
 }
 
+/**
+ * A reused keep-alive connection that the server had just closed: the request never reached it, so
+ * sending it again on a fresh connection is safe (and what browsers do).
+ */
+export function isStaleConnection(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE';
+}
+
 /** `Retry-After` in seconds (a number or an HTTP date), or undefined. */
 export function retryAfterSeconds(header: string | null, nowMs: number): number | undefined {
   if (!header) return undefined;

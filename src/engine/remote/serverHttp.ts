@@ -1,8 +1,8 @@
 // HTTP to one inference server: the API key as a bearer token (to this server only), VS Code's proxy,
 // a timeout for the first byte and between chunks, one retry when the server asks to wait (429/503 with
-// a short Retry-After), and every failure turned into an EngineError that says what to do. Cancelling
+// a short Retry-After) or closed the reused connection the request went out on, and every failure turned into an EngineError that says what to do. Cancelling
 // the caller's AbortSignal aborts the request, so the server sees the client go away and frees its slot.
-import { describeHttpStatus, describeNetworkError, describeWrongProtocol, retryAfterSeconds, type ServerFailure } from '../../core/remote/serverErrors';
+import { describeHttpStatus, describeNetworkError, describeWrongProtocol, isStaleConnection, retryAfterSeconds, type ServerFailure } from '../../core/remote/serverErrors';
 import { streamEvents, type StreamFormat } from '../../core/remote/streamEvents';
 import { CancelledError } from '../../core/jobScheduler';
 import { EngineErrorCode, type RemoteServer } from '../../protocol';
@@ -97,6 +97,7 @@ export class ServerHttp {
       try {
         response = await this.fetch(`${this.server.url}${path}`, init);
       } catch (error) {
+        if (attempt === 0 && isStaleConnection(error) && !watchdog.signal.aborted) continue;
         throw this.failure(error, watchdog);
       }
       if (response.ok) return response;

@@ -58,6 +58,24 @@ describe('remote: the HTTP layer', () => {
     }
   });
 
+  it('sends a request again on a fresh connection when the server closed the one it went out on, once', async () => {
+    let calls = 0;
+    const flaky = await scripted((req, res) => {
+      if (calls++ === 0) req.socket.destroy();
+      else res.writeHead(200).end('{"data":[]}');
+    });
+    const dead = await scripted((req) => req.socket.destroy());
+    try {
+      assert.deepEqual(await new ServerHttp(box(flaky.url)).getJson('/v1/models', new AbortController().signal), { data: [] });
+      assert.equal(flaky.seen.length, 2);
+      await assert.rejects(new ServerHttp(box(dead.url)).getJson('/v1/models', new AbortController().signal), /closed the connection mid-request \((UND_ERR_SOCKET|ECONNRESET)\)\. Did the server stop or crash\?/);
+      assert.equal(dead.seen.length, 2, 'one retry, not more');
+    } finally {
+      await flaky.close();
+      await dead.close();
+    }
+  });
+
   it('fails at once when the server asks for a longer wait than is worth it, quoting the wait', async () => {
     const s = await scripted((_req, res) => res.writeHead(503, { 'retry-after': '120' }).end('loading model'));
     try {
