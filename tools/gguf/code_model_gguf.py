@@ -12,6 +12,7 @@ import sys
 
 import gguf
 import numpy as np
+from bpe_vocabulary import add_bpe_vocabulary, finish
 import onnx
 from onnx import numpy_helper
 
@@ -52,10 +53,7 @@ def main(model_dir, out_path):
     w.add_tensor('output_norm.bias', named['gpt.ln.bias'])
 
     write_tokenizer(w, json.load(open(f'{model_dir}/tokenizer.json')), config)
-    w.write_header_to_file()
-    w.write_kv_data_to_file()
-    w.write_tensors_to_file()
-    w.close()
+    finish(w)
 
 
 def write_tokenizer(w, tokenizer, config):
@@ -68,12 +66,7 @@ def write_tokenizer(w, tokenizer, config):
         tokens[i] = text
     assert all(tokens), 'every id up to vocab_size has a token'
     types = [gguf.TokenType.CONTROL if t in added else gguf.TokenType.NORMAL for t in tokens]
-    merges = [m if isinstance(m, str) else ' '.join(m) for m in tokenizer['model']['merges']]
-    w.add_tokenizer_model('gpt2')
-    w.add_tokenizer_pre('gpt-2')
-    w.add_token_list(tokens)
-    w.add_token_types(types)
-    w.add_token_merges(merges)
+    add_bpe_vocabulary(w, 'gpt-2', tokens, types, tokenizer)
     w.add_bos_token_id(config['bos_token_id'])
     w.add_eos_token_id(config['eos_token_id'])
     w.add_pad_token_id(config['pad_token_id'])

@@ -18,6 +18,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'real-arch'))
 import decoder  # noqa: E402
+from bpe_vocabulary import add_bpe_vocabulary, finish  # noqa: E402
 
 
 def main(fixture, tokenizer_path, out_path):
@@ -54,10 +55,7 @@ def main(fixture, tokenizer_path, out_path):
             w.add_tensor(f'blk.{i}.{gguf_name}', state[p + torch_name])
     w.add_tensor('output_norm.weight', state['norm.weight'])
     write_tokenizer(w, json.load(open(tokenizer_path)), config)
-    w.write_header_to_file()
-    w.write_kv_data_to_file()
-    w.write_tensors_to_file()
-    w.close()
+    finish(w)
 
 
 def write_tokenizer(w, tokenizer, config):
@@ -70,12 +68,7 @@ def write_tokenizer(w, tokenizer, config):
         # Qwen's FIM and repository tokens are added but not special: llama.cpp finds them by their text.
         tokens[added['id']] = added['content']
         types[added['id']] = gguf.TokenType.CONTROL if added['special'] else gguf.TokenType.USER_DEFINED
-    merges = [m if isinstance(m, str) else ' '.join(m) for m in tokenizer['model']['merges']]
-    w.add_tokenizer_model('gpt2')
-    w.add_tokenizer_pre('qwen2')
-    w.add_token_list(tokens)
-    w.add_token_types(types)
-    w.add_token_merges(merges)
+    add_bpe_vocabulary(w, 'qwen2', tokens, types, tokenizer)
     w.add_eos_token_id(config['eos_token_id'])
     w.add_bos_token_id(config['bos_token_id'])
     w.add_add_bos_token(False)
