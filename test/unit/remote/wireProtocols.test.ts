@@ -204,6 +204,59 @@ function ollama(): ReturnType<typeof scripted> {
   });
 }
 
+describe('remote: what completions send (the request bodies)', () => {
+  after(() => cleanTemps());
+  const sse = (events: unknown[]) => events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join('') + 'data: [DONE]\n\n';
+  const params = {
+    filePath: 'src/app.py',
+    languageId: 'python',
+    prefix: 'def total(items):\n    return ',
+    suffix: '\n',
+    contextFiles: [{ path: 'src/prices.py', text: 'def total_price(items):\n    return sum(i.price for i in items)\n' }],
+    maxTokens: 16,
+    timeBudgetMs: 900,
+  };
+
+  it('llama.cpp /infill: the prefix and suffix apart, snippets of other files as input_extra, the prompt cached, the time budget on the server', async () => {
+    const s = await scripted((_req, res) => res.writeHead(200, { 'content-type': 'text/event-stream' }).end(sse([{ content: ' sum(items)', stop: false }, { content: '', stop: true, stop_type: 'eos', tokens_predicted: 3, timings: { cache_n: 10, prompt_n: 5 } }])));
+    const pair = connectedEngine(undefined, settings({ remotes: [{ name: 'l', url: s.url, api: 'llama.cpp', model: 'qwen2.5-coder-1.5b', contextLength: 4096 }] }));
+    try {
+      const result = await pair.client.sendRequest(Requests.complete, { ...params, model: 'remote:l' });
+      assert.equal(result.text, 'sum(items)', 'the model wrote the left-out space first');
+      assert.deepEqual([result.promptTokens, result.reusedPromptTokens], [15, 10]);
+      const body = s.seen.find((e) => e.path === '/infill')!.body as Record<string, any>;
+      assert.equal(body.input_prefix, 'def total(items):\n    return', 'the space before the cursor is left out (whitespace healing)');
+      assert.equal(body.input_suffix, params.suffix);
+      assert.deepEqual(body.input_extra, [{ filename: 'src/prices.py', text: params.contextFiles[0].text }]);
+      assert.deepEqual([body.n_predict, body.t_max_predict_ms, body.cache_prompt, body.stream, body.temperature], [16, 900, true, true, 0]);
+    } finally {
+      await pair.dispose();
+      await s.close();
+    }
+  });
+
+  it('OpenAI /v1/completions: the FIM prompt of the family in the model id, greedy, at most 4 stop strings (a newline first), streamed', async () => {
+    const s = await scripted((req, res) => {
+      if (req.url === '/v1/models') return res.writeHead(200).end(JSON.stringify({ data: [{ id: 'Qwen/Qwen2.5-Coder-7B', max_model_len: 32768 }] }));
+      res.writeHead(200, { 'content-type': 'text/event-stream' }).end(sse([{ choices: [{ text: ' sum(items)' }] }, { choices: [{ text: '\n', finish_reason: 'stop' }] }]));
+    });
+    const pair = connectedEngine(undefined, settings({ remotes: [{ name: 'v', url: s.url, api: 'openai', model: 'Qwen/Qwen2.5-Coder-7B' }] }));
+    try {
+      const result = await pair.client.sendRequest(Requests.complete, { ...params, model: 'remote:v' });
+      assert.equal(result.text, 'sum(items)');
+      const body = s.seen.find((e) => e.path === '/v1/completions')!.body as Record<string, any>;
+      assert.equal(body.model, 'Qwen/Qwen2.5-Coder-7B');
+      assert.match(body.prompt, /^<\|file_sep\|>src\/prices\.py\n.*<\|fim_prefix\|>def total\(items\):\n    return<\|fim_suffix\|>\n<\|fim_middle\|>$/s);
+      assert.deepEqual([body.max_tokens, body.temperature, body.stream], [16, 0, true]);
+      assert.equal(body.stop.length, 4);
+      assert.equal(body.stop[0], '\n');
+    } finally {
+      await pair.dispose();
+      await s.close();
+    }
+  });
+});
+
 describe('remote: the Ollama protocol (exchanges from Ollama\'s API documentation)', () => {
   after(() => cleanTemps());
 
