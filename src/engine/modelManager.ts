@@ -159,6 +159,7 @@ export class ModelManager {
     const settings = this.settings;
     this.setStatus(entry, { state: 'loading', progress: 0, detail: 'resolving the model' });
     const started = this.now();
+    const residentBefore = process.memoryUsage().rss;
     try {
       const source = resolveModelSource(entry.ref, settings);
       const log = (message: string) => this.events.log('info', `[${entry.ref}] ${message}`);
@@ -174,7 +175,11 @@ export class ModelManager {
           }),
         (message) => this.events.log('warn', `[${entry.ref}] ${message}`),
       );
-      const model = Object.assign(loaded.value, { device: loaded.device, fallbackReason: loaded.fallbackReason });
+      // The budget counts what the model holds: the engine's resident growth over the load when it exceeds
+      // the files' size (decompressed weights, runtime arenas). Over-counting is the safe side: a load running
+      // beside it counts twice, and the first load also holds the runtime's own start-up.
+      const residentMB = (process.memoryUsage().rss - residentBefore) / 1048576;
+      const model = Object.assign(loaded.value, { device: loaded.device, fallbackReason: loaded.fallbackReason, sizeMB: Math.max(loaded.value.sizeMB, residentMB) });
       entry.model = model;
       entry.lastUsedMs = this.now();
       this.setStatus(entry, {

@@ -70,6 +70,23 @@ describe('ModelManager with the shipped code model', () => {
     assert.ok(logs.some((l) => l.includes(`Unloaded genai-code-tiny: over the ${budget} MB memory budget`)), logs.join('\n'));
   });
 
+  it('counts what a model holds in memory, not what its files say', async () => {
+    const { manager } = harness(settings());
+    let held: Buffer | undefined;
+    // Weights that take far more memory once loaded than on disk (as decompressed or converted ones do).
+    const loader = {
+      kind: 'resident-test',
+      load: async () => {
+        held = Buffer.alloc(96 * 1048576, 1);
+        return { sizeMB: 1, dispose: async () => void (held = undefined) };
+      },
+    };
+    const model = await manager.use(CODE_MODEL, loader, async (m) => m);
+    assert.ok(held);
+    assert.ok(model.sizeMB >= 90, `counted ${model.sizeMB} MB`);
+    assert.ok((manager.statuses()[0].sizeMB ?? 0) >= 90);
+  });
+
   it('applies a new device setting at once by unloading models loaded for the old one', async () => {
     const { manager, loader } = harness(settings());
     await manager.use(CODE_MODEL, loader, async () => undefined);
