@@ -82,6 +82,14 @@ describe('inference servers (remote: models) in VS Code', function () {
     assert.equal(native?.device, 'server', 'llama.cpp\'s /infill answers too');
   });
 
+  it('Check GPU Support reports each server: what it serves and its context, or why it cannot be reached', async () => {
+    await vscode.commands.executeCommand('genaiStudio.checkGpu');
+    const report = vscode.window.activeTextEditor!.document.getText();
+    assert.match(report, /## Inference servers \(genaiStudio\.remotes\)/);
+    assert.match(report, new RegExp(`\\| team \\| ${server.url.replace(/\./g, '\\.')} \\(openai\\) \\| answers in \\d+ ms \\| genai-code-tiny, 512 tokens of context; serves genai-code-tiny \\|`));
+    assert.match(report, /\| down \| .* \| not reachable \| Nothing is listening at .*connection refused/);
+  });
+
   it('streams Generate Text over chat completions into a new editor', async () => {
     await config().update('text.model', 'remote:team-chat', vscode.ConfigurationTarget.Global);
     const run = await vscode.commands.executeCommand<GenerationRun>('genaiStudio.generateText', { prompt: 'Write a function that adds two numbers.', output: 'newEditor' });
