@@ -66,6 +66,7 @@ export class Container implements vscode.Disposable {
       onEngineSettingsChanged((why) => this.applySettings(why)),
       this.keychain.onDidChange((id) => this.applySettings(`The secret ${id} changed`)),
     );
+    this.warnAboutSettings();
   }
 
   get engine(): EngineProcess {
@@ -79,11 +80,16 @@ export class Container implements vscode.Disposable {
 
   private applySettings(why: string): void {
     this.log.info(`${why}; applying the settings to the engine.`);
+    this.warnAboutSettings();
+    this.engineProcess.configure(this.engineSettings()).catch((error: Error) => this.log.error(`Could not apply settings: ${error.message}`));
+  }
+
+  /** Settings that cannot be used as written: said at once, with what is used instead. */
+  private warnAboutSettings(): void {
     for (const problem of settingProblems()) {
       this.log.warn(problem);
       void vscode.window.showWarningMessage(`GenAI Studio: ${problem}`);
     }
-    this.engineProcess.configure(this.engineSettings()).catch((error: Error) => this.log.error(`Could not apply settings: ${error.message}`));
   }
 
   private engineSettings() {

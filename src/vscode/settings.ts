@@ -1,5 +1,6 @@
 // Reads the extension's settings into the engine's settings and reports changes as they happen.
 import * as vscode from 'vscode';
+import { checkRemoteServers } from '../core/remote/remoteServers';
 import { COMPLETION_DEFAULTS, DEFAULTS } from '../defaults';
 import { DEVICE_SETTINGS, type DeviceSetting, type EngineSettings, type RemoteServer } from '../protocol';
 import { HUB_TOKEN, serverKeyId, type Keychain } from './keychain';
@@ -43,8 +44,11 @@ function deviceSetting(value: string): DeviceSetting {
 
 /** Values in the user's settings that cannot be used as written, in words that say what is used instead. */
 export function settingProblems(): string[] {
-  const device = vscode.workspace.getConfiguration(SECTION).get<string>('device', DEFAULTS.device);
-  return deviceSetting(device) === device ? [] : [`genaiStudio.device is "${device}", which is not a device (${DEVICE_SETTINGS.join(', ')}): using ${DEFAULTS.device}.`];
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const device = config.get<string>('device', DEFAULTS.device);
+  const problems = deviceSetting(device) === device ? [] : [`genaiStudio.device is "${device}", which is not a device (${DEVICE_SETTINGS.join(', ')}): using ${DEFAULTS.device}.`];
+  // A server entry that cannot be used is left out; remote:<name> for it then names what is configured.
+  return [...problems, ...checkRemoteServers(config.get('remotes')).problems.map((p) => `${p} That server is not used until it is fixed.`)];
 }
 
 /** The servers as written (the engine checks each entry and names what is wrong), with their keys. */
