@@ -27,6 +27,10 @@ SMALL = {'hidden_size': 8, 'intermediate_size': 16, 'num_hidden_layers': 2, 'num
 ARCHITECTURES = {
     'qwen2': {**SMALL, 'model_type': 'qwen2', 'architectures': ['Qwen2ForCausalLM'], 'vocab_size': 151936, 'rope_theta': 1000000.0,
               'attention_bias': True, 'bos_token_id': 151643, 'eos_token_id': 151643},
+    # Qwen2.5-Coder-0.5B's exact shapes: random weights cost what trained ones cost, for benchmarks at real size.
+    'qwen2.5-coder-0.5b': {**SMALL, 'hidden_size': 896, 'intermediate_size': 4864, 'num_hidden_layers': 24, 'num_attention_heads': 14,
+                           'num_key_value_heads': 2, 'max_position_embeddings': 32768, 'model_type': 'qwen2', 'architectures': ['Qwen2ForCausalLM'],
+                           'vocab_size': 151936, 'rope_theta': 1000000.0, 'attention_bias': True, 'bos_token_id': 151643, 'eos_token_id': 151643},
     'llama': {**SMALL, 'model_type': 'llama', 'architectures': ['LlamaForCausalLM'], 'vocab_size': 128256, 'rope_theta': 500000.0,
               'attention_bias': False, 'bos_token_id': 128000, 'eos_token_id': 128001},
 }
@@ -182,7 +186,7 @@ def main(architecture, out, prompt_file):
             break
     export(model, out, config)
     # Qwen2's config.json has no attention_bias field (its q/k/v always have biases); Llama's does.
-    written = {k: v for k, v in config.items() if not (k == 'attention_bias' and architecture == 'qwen2')}
+    written = {k: v for k, v in config.items() if not (k == 'attention_bias' and config['model_type'] == 'qwen2')}
     json.dump(written, open(os.path.join(out, 'config.json'), 'w'), indent=1)
     json.dump({'bos_token_id': config['bos_token_id'], 'eos_token_id': config['eos_token_id'], 'do_sample': False}, open(os.path.join(out, 'generation_config.json'), 'w'), indent=1)
     reference = {'prompt': os.environ['PROMPT'], 'prompt_ids': prompt, 'greedy_ids': tokens, 'seed': seed, 'smallest_top2_gap': round(margin, 4)}
