@@ -27,6 +27,11 @@ export interface FimFormat {
   readonly stopStrings: readonly string[];
   /** False for plain continuation: the model never sees the text after the cursor. */
   readonly usesSuffix: boolean;
+  /**
+   * True where the suffix comes after the prefix in the prompt (prefix-suffix-middle): each keystroke at
+   * the cursor changes the prompt before the suffix, so the suffix is read again every time.
+   */
+  readonly rereadsSuffix: boolean;
   /** Names the repository at the very top; '' where the family has no token for it. */
   repoHeader(repoName: string): string;
   /** One context file from elsewhere in the workspace. */
@@ -93,6 +98,7 @@ const FORMATS: Readonly<Record<FimFormatName, FimFormat>> = {
   // Qwen2.5-Coder puts repository context before the FIM tokens, not inside them.
   qwen: {
     name: 'qwen',
+    rereadsSuffix: true,
     stopStrings: QWEN_STOPS,
     usesSuffix: true,
     ...fileSeparatorStyle('<|file_sep|>', (repoName) => `<|repo_name|>${repoName}\n`),
@@ -101,6 +107,7 @@ const FORMATS: Readonly<Record<FimFormatName, FimFormat>> = {
   // Our shipped model, trained on both layouts, prompted suffix-first (SPM) for the KV cache.
   'genai-code-tiny': {
     name: 'genai-code-tiny',
+    rereadsSuffix: false,
     stopStrings: ['<|endoftext|>', '<|fim_prefix|>', '<|fim_middle|>', '<|fim_suffix|>', '<|file_sep|>'],
     usesSuffix: true,
     ...fileSeparatorStyle('<|file_sep|>'),
@@ -108,6 +115,7 @@ const FORMATS: Readonly<Record<FimFormatName, FimFormat>> = {
   },
   starcoder2: {
     name: 'starcoder2',
+    rereadsSuffix: true,
     stopStrings: [...STARCODER_STOPS, '<file_sep>', '<repo_name>'],
     usesSuffix: true,
     // StarCoder2's repository layout has no line break after the name.
@@ -116,6 +124,7 @@ const FORMATS: Readonly<Record<FimFormatName, FimFormat>> = {
   },
   starcoder: {
     name: 'starcoder',
+    rereadsSuffix: true,
     stopStrings: [...STARCODER_STOPS, '<filename>'],
     usesSuffix: true,
     ...commentStyle,
@@ -123,6 +132,7 @@ const FORMATS: Readonly<Record<FimFormatName, FimFormat>> = {
   },
   deepseek: {
     name: 'deepseek',
+    rereadsSuffix: true,
     stopStrings: ['<｜fim▁begin｜>', '<｜fim▁hole｜>', '<｜fim▁end｜>', '<｜end▁of▁sentence｜>'],
     usesSuffix: true,
     ...commentStyle,
@@ -130,6 +140,7 @@ const FORMATS: Readonly<Record<FimFormatName, FimFormat>> = {
   },
   codegemma: {
     name: 'codegemma',
+    rereadsSuffix: true,
     stopStrings: ['<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>', '<|file_separator|>', '<end_of_turn>', '<eos>'],
     usesSuffix: true,
     ...commentStyle,
@@ -138,6 +149,7 @@ const FORMATS: Readonly<Record<FimFormatName, FimFormat>> = {
   // Codestral is trained suffix-first.
   codestral: {
     name: 'codestral',
+    rereadsSuffix: false,
     stopStrings: ['[PREFIX]', '[SUFFIX]', '[MIDDLE]'],
     usesSuffix: true,
     ...commentStyle,
@@ -145,6 +157,7 @@ const FORMATS: Readonly<Record<FimFormatName, FimFormat>> = {
   },
   plain: {
     name: 'plain',
+    rereadsSuffix: false,
     stopStrings: [],
     usesSuffix: false,
     ...commentStyle,
