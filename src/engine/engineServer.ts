@@ -28,6 +28,7 @@ import { checkDevices } from './deviceCheck';
 import { DiffusionLoader } from './diffusion/diffusionModel';
 import { isDiffusionRepo } from './diffusion/hubFiles';
 import { generateImages } from './diffusion/imagePipeline';
+import { rawSamplingOf } from './generation/sampling';
 import { generateFromPrompt } from './generation/textFromPrompt';
 import { registerDemoRequests } from './playground/demoRequests';
 import { answerQuestion } from './retrieval/answer';
@@ -250,17 +251,7 @@ export class EngineServer {
     return this.runPerPass(params.model, params.priority ?? 'background', token, async (model, signal, runPass) => {
       const outcome = await generate(
         model,
-        {
-          prompt: params.prompt,
-          maxTokens: params.maxTokens ?? 128,
-          temperature: params.temperature ?? 0,
-          topK: params.topK ?? 0,
-          topP: params.topP ?? 1,
-          seed: params.seed ?? 0,
-          stop: params.stop ?? [],
-          timeBudgetMs: params.timeBudgetMs,
-          runPass,
-        },
+        { ...rawSamplingOf(params), prompt: params.prompt, runPass },
         signal,
         (text) => void this.connection.sendNotification(Notifications.generateChunk, { jobId: params.jobId, text }),
       );

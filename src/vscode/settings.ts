@@ -1,6 +1,7 @@
 // Reads the extension's settings into the engine's settings and reports changes as they happen.
 import * as vscode from 'vscode';
 import { checkRemoteServers } from '../core/remote/remoteServers';
+import { TEXT_DEFAULTS } from '../core/generation/defaults';
 import { COMPLETION_DEFAULTS, DEFAULTS } from '../defaults';
 import { DEVICE_SETTINGS, type DeviceSetting, type EngineSettings, type RemoteServer } from '../protocol';
 import { HUB_TOKEN, serverKeyId, type Keychain } from './keychain';
@@ -30,9 +31,9 @@ export function readEngineSettings(context: vscode.ExtensionContext, keychain: K
 /** Each role's weights setting, keyed by the model the role uses (the engine loads by model reference). */
 function dtypesByModel(config: vscode.WorkspaceConfiguration): Record<string, string> {
   const dtypes: Record<string, string> = {};
-  for (const role of ['text', 'completion']) {
+  for (const [role, model] of [['text', config.get<string>('text.model') || TEXT_DEFAULTS.model], ['completion', completionModel()]]) {
     const dtype = config.get<string>(`${role}.dtype`, 'auto');
-    if (dtype !== 'auto') dtypes[config.get<string>(`${role}.model`) || DEFAULTS.model] = dtype;
+    if (dtype !== 'auto') dtypes[model] = dtype;
   }
   return dtypes;
 }

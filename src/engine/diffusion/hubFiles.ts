@@ -13,6 +13,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { EngineErrorCode, type EngineSettings } from '../../protocol';
 import { EngineError, errorMessage } from '../errors';
 import { downloadStoppedError, hubFetch, hubRefusal, stoppedDownload } from '../hubAccess';
+import { idleWatchdog, type IdleWatchdog } from '../idleWatchdog';
 import type { LoadContext } from '../modelManager';
 import { hubCachePath, type ModelSource } from '../modelSource';
 import { reportDownload } from '../transformers';
@@ -91,21 +92,6 @@ function expectedSha256(headers: Headers): string | undefined {
   return undefined;
 }
 
-/** Aborts `signal` once `ms` pass without a call to stillAlive(). */
-function idleWatchdog(ms: number) {
-  const idle = new AbortController();
-  let timer = setTimeout(() => idle.abort(), ms);
-  return {
-    ms,
-    signal: idle.signal,
-    stillAlive: () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => idle.abort(), ms);
-    },
-    stop: () => clearTimeout(timer),
-  };
-}
-
 /** False when the repository has no such file (404). */
 export async function download(source: HubSource, file: string, path: string, settings: EngineSettings, idleTimeoutMs = DOWNLOAD_IDLE_TIMEOUT_MS): Promise<boolean> {
   const watchdog = idleWatchdog(idleTimeoutMs);
@@ -116,7 +102,7 @@ export async function download(source: HubSource, file: string, path: string, se
   }
 }
 
-async function transfer(source: HubSource, file: string, path: string, settings: EngineSettings, watchdog: ReturnType<typeof idleWatchdog>): Promise<boolean> {
+async function transfer(source: HubSource, file: string, path: string, settings: EngineSettings, watchdog: IdleWatchdog): Promise<boolean> {
   const endpoint = settings.hubEndpoint;
   const url = `${endpoint.replace(/\/$/, '')}/${source.id}/resolve/${encodeURIComponent(source.revision)}/${file}`;
   let response: Response;

@@ -13,3 +13,16 @@ export function samplingOf(params: Omit<GenerateParams, 'prompt' | 'jobId'>): Om
     timeBudgetMs: params.timeBudgetMs,
   };
 }
+
+/** `engine/generate` (a raw continuation, for the CLI and benchmarks): greedy and 128 tokens unless asked. */
+export function rawSamplingOf(params: Omit<GenerateParams, 'prompt' | 'jobId'>): Omit<GenerationRequest, 'prompt'> {
+  return {
+    maxTokens: params.maxTokens ?? 128,
+    temperature: params.temperature ?? 0,
+    topK: params.topK ?? 0,
+    topP: params.topP ?? 1,
+    seed: params.seed ?? 0,
+    stop: params.stop ?? [],
+    timeBudgetMs: params.timeBudgetMs,
+  };
+}

@@ -20,16 +20,20 @@ import {
   type GenerateTextResult,
   type ModelStatus,
   type PromptFormat,
+  type RemoteApi,
   type RemoteServer,
   type RetrievedSource,
   type ServerReport,
 } from '../../protocol';
 import { EngineError, errorMessage } from '../errors';
-import { samplingOf } from '../generation/sampling';
+import { rawSamplingOf, samplingOf } from '../generation/sampling';
 import type { GenerationOutcome } from '../textGenerator';
 import { collectText } from './streamedText';
 import { ServerError, ServerHttp } from './serverHttp';
-import { wireApiFor, type ServedModels, type WireApi } from './wireApi';
+import { llamaCppApi } from './llamaCppApi';
+import { ollamaApi } from './ollamaApi';
+import { openAiApi } from './openAiApi';
+import type { ServedModels, WireApi } from './wireApi';
 
 /** When a server says nothing of its context, prompts stay within this many tokens. */
 const DEFAULT_CONTEXT = 4096;
@@ -110,7 +114,7 @@ export class RemoteModels {
     const target = this.connect(params.model);
     return this.tracked(params.model, target, async () => {
       await this.facts(target, signal);
-      const sampling = { ...samplingOf(params), maxTokens: params.maxTokens ?? 128, temperature: params.temperature ?? 0, topK: params.topK ?? 0, stop: params.stop ?? [] };
+      const sampling = rawSamplingOf(params);
       const outcome = await collectText((s) => target.api.continueText(params.prompt, sampling, s), signal, { stop: sampling.stop, timeBudgetMs: params.timeBudgetMs, onText });
       return { ...outcome, device: 'server' as const };
     });
@@ -222,6 +226,17 @@ export class RemoteModels {
   /** The states reported so far, for `engine/models`. */
   statuses(): ModelStatus[] {
     return [...this.states.values()];
+  }
+}
+
+function wireApiFor(api: RemoteApi, http: ServerHttp): WireApi {
+  switch (api) {
+    case 'openai':
+      return openAiApi(http);
+    case 'llama.cpp':
+      return llamaCppApi(http);
+    case 'ollama':
+      return ollamaApi(http);
   }
 }
 

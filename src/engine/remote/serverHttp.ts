@@ -7,6 +7,7 @@ import { streamEvents, type StreamFormat } from '../../core/remote/streamEvents'
 import { CancelledError } from '../../core/jobScheduler';
 import { EngineErrorCode, type RemoteServer } from '../../protocol';
 import { EngineError } from '../errors';
+import { idleWatchdog, type IdleWatchdog } from '../idleWatchdog';
 
 /** A request the server did not answer as asked; `unreachable` when a local fallback should take over. */
 export class ServerError extends EngineError {
@@ -46,22 +47,21 @@ export class ServerHttp {
   }
 
   /** A JSON answer to GET `path`. */
-  async getJson(path: string, signal: AbortSignal): Promise<unknown> {
-    const watchdog = new Watchdog(this.timeoutMs, signal);
-    try {
-      return await this.json(await this.request('GET', path, undefined, watchdog));
-    } finally {
-      watchdog.dispose();
-    }
+  getJson(path: string, signal: AbortSignal): Promise<unknown> {
+    return this.answer('GET', path, undefined, signal);
   }
 
   /** A JSON answer to POST `path` with `body`, not streamed. */
-  async postJson(path: string, body: unknown, signal: AbortSignal): Promise<unknown> {
-    const watchdog = new Watchdog(this.timeoutMs, signal);
+  postJson(path: string, body: unknown, signal: AbortSignal): Promise<unknown> {
+    return this.answer('POST', path, body, signal);
+  }
+
+  private async answer(method: string, path: string, body: unknown, signal: AbortSignal): Promise<unknown> {
+    const watch = new RequestWatch(this.timeoutMs, signal);
     try {
-      return await this.json(await this.request('POST', path, body, watchdog));
+      return await this.json(await this.request(method, path, body, watch));
     } finally {
-      watchdog.dispose();
+      watch.stop();
     }
   }
 
@@ -70,43 +70,43 @@ export class ServerHttp {
    * the body, which closes the connection: the server stops generating.
    */
   async *stream(path: string, body: unknown, format: StreamFormat, signal: AbortSignal): AsyncGenerator<unknown> {
-    const watchdog = new Watchdog(this.timeoutMs, signal);
+    const watch = new RequestWatch(this.timeoutMs, signal);
     try {
-      const response = await this.request('POST', path, body, watchdog);
+      const response = await this.request('POST', path, body, watch);
       if (!response.body) throw this.wrongProtocol('an empty body');
       try {
-        for await (const event of streamEvents(watched(response.body as unknown as AsyncIterable<Uint8Array>, watchdog), format)) yield event;
+        for await (const event of streamEvents(watched(response.body as unknown as AsyncIterable<Uint8Array>, watch), format)) yield event;
       } catch (error) {
         if (error instanceof SyntaxError) throw this.wrongProtocol(error.message);
-        throw this.failure(error, watchdog);
+        throw this.failure(error, watch);
       }
     } finally {
-      watchdog.dispose();
+      watch.stop();
     }
   }
 
-  private async request(method: string, path: string, body: unknown, watchdog: Watchdog): Promise<Response> {
+  private async request(method: string, path: string, body: unknown, watch: RequestWatch): Promise<Response> {
     const init: RequestInit & { dispatcher?: unknown } = {
       method,
       headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), accept: 'application/json, text/event-stream, application/x-ndjson', ...this.authorization() },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: watchdog.signal,
+      signal: watch.signal,
     };
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
         response = await this.fetch(`${this.server.url}${path}`, init);
       } catch (error) {
-        if (attempt === 0 && isStaleConnection(error) && !watchdog.signal.aborted) continue;
-        throw this.failure(error, watchdog);
+        if (attempt === 0 && isStaleConnection(error) && !watch.signal.aborted) continue;
+        throw this.failure(error, watch);
       }
       if (response.ok) return response;
       const text = await response.text().catch(() => '');
       const wait = retryAfterSeconds(response.headers.get('retry-after'), Date.now());
       const retryable = response.status === 429 || response.status === 503;
       if (retryable && attempt === 0 && wait !== undefined && wait * 1000 <= this.maxRetryWaitMs) {
-        await sleep(wait * 1000, watchdog.signal);
-        watchdog.feed();
+        await sleep(wait * 1000, watch.signal);
+        watch.idle.stillAlive();
         continue;
       }
       throw new ServerError(describeHttpStatus(this.server, response.status, text, wait));
@@ -126,11 +126,11 @@ export class ServerHttp {
     return new ServerError(describeWrongProtocol(this.server, what));
   }
 
-  private failure(error: unknown, watchdog: Watchdog): Error {
+  private failure(error: unknown, watch: RequestWatch): Error {
     if (error instanceof EngineError || error instanceof CancelledError) return error;
     // The caller's own cancel (a newer keystroke) is not a server failure.
-    if (watchdog.callerAborted) return new CancelledError();
-    return new ServerError(describeNetworkError(this.server, error, watchdog.timedOut ? this.timeoutMs : undefined));
+    if (watch.caller.aborted) return new CancelledError();
+    return new ServerError(describeNetworkError(this.server, error, watch.idle.signal.aborted ? this.timeoutMs : undefined));
   }
 
   private authorization(): Record<string, string> {
@@ -147,47 +147,27 @@ export class ServerHttp {
   }
 }
 
-/** Aborts when the caller does, or when no byte has come for `timeoutMs`. */
-class Watchdog {
-  private readonly controller = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
-  timedOut = false;
-  callerAborted = false;
-  private readonly onAbort = () => {
-    this.callerAborted = true;
-    this.controller.abort();
-  };
+/** A request's end: the caller's cancel, or no byte for `timeoutMs` (which of the two, for the error). */
+class RequestWatch {
+  readonly idle: IdleWatchdog;
+  readonly signal: AbortSignal;
 
   constructor(
-    private readonly timeoutMs: number,
-    private readonly caller: AbortSignal,
+    timeoutMs: number,
+    readonly caller: AbortSignal,
   ) {
-    if (caller.aborted) this.onAbort();
-    else caller.addEventListener('abort', this.onAbort, { once: true });
-    this.feed();
+    this.idle = idleWatchdog(timeoutMs);
+    this.signal = AbortSignal.any([caller, this.idle.signal]);
   }
 
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  feed(): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timedOut = true;
-      this.controller.abort();
-    }, this.timeoutMs);
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.caller.removeEventListener('abort', this.onAbort);
+  stop(): void {
+    this.idle.stop();
   }
 }
 
-async function* watched(body: AsyncIterable<Uint8Array>, watchdog: Watchdog): AsyncGenerator<Uint8Array> {
+async function* watched(body: AsyncIterable<Uint8Array>, watch: RequestWatch): AsyncGenerator<Uint8Array> {
   for await (const chunk of body) {
-    watchdog.feed();
+    watch.idle.stillAlive();
     yield chunk;
   }
 }

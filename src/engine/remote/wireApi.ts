@@ -1,13 +1,10 @@
 // What GenAI Studio asks of an inference server, whatever protocol it speaks: a fill-in-the-middle
 // completion, a continuation of a plain prompt, a chat answer (all streamed), and the models it serves.
-// One implementation per `api` kind turns these into that protocol's requests and reads its events.
+// One implementation per `api` kind (openAiApi, llamaCppApi, ollamaApi) turns these into that protocol's
+// requests and reads its events.
 import type { ContextFile } from '../../core/completion/fimFormats';
 import type { ChatMessage } from '../../core/retrieval';
-import type { FinishReason, RemoteApi } from '../../protocol';
-import { llamaCppApi } from './llamaCppApi';
-import { ollamaApi } from './ollamaApi';
-import { openAiApi } from './openAiApi';
-import type { ServerHttp } from './serverHttp';
+import type { FinishReason } from '../../protocol';
 
 export interface FillRequest {
   /** The FIM prompt rendered by GenAI Studio for the model's family. */
@@ -50,17 +47,6 @@ export interface WireApi {
   continueText(prompt: string, sampling: Sampling, signal: AbortSignal): AsyncIterable<WireEvent>;
   chat(messages: readonly ChatMessage[], sampling: Sampling, signal: AbortSignal): AsyncIterable<WireEvent>;
   servedModels(signal: AbortSignal): Promise<ServedModels>;
-}
-
-export function wireApiFor(api: RemoteApi, http: ServerHttp): WireApi {
-  switch (api) {
-    case 'openai':
-      return openAiApi(http);
-    case 'llama.cpp':
-      return llamaCppApi(http);
-    case 'ollama':
-      return ollamaApi(http);
-  }
 }
 
 /** Stop strings for servers that take only a few (OpenAI's limit is 4; TGI's default too): a newline first. */
