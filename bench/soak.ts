@@ -16,7 +16,7 @@ import { validatePanelMessage as playgroundMessages } from '../src/core/playgrou
 import { killEngineRepeatedly } from '../test/support/engineKills';
 import { fuzzCrashes } from '../test/support/messageFuzz';
 import { ROOT, benchSettings } from './benchSettings';
-import { percentile, row } from './stats';
+import { median, percentile, row } from './stats';
 
 const KILLS = Number(process.env.SOAK_KILLS ?? 100);
 const COMPLETIONS = Number(process.env.SOAK_COMPLETIONS ?? 10_000);
@@ -47,22 +47,26 @@ interface MemoryRun {
 }
 
 /**
- * The engine's resident memory after a tenth of `count` requests (warm: models loaded, caches full) and
- * after all of them; every other request is cancelled at once.
+ * The engine's resident memory once warm (models loaded, caches full: the second tenth of `count`
+ * requests) and over the last tenth; every other request is cancelled at once. RSS is sampled a hundred
+ * times and each figure is the median of its tenth's samples: one sample lands anywhere in the garbage
+ * collector's cycle, which alone moves the engine's RSS by ±10% on the small models.
  */
 async function memoryUnder(label: string, count: number, send: (engine: EngineProcess, i: number, token: CancellationToken) => Promise<unknown>): Promise<MemoryRun> {
   const engine = new EngineProcess({ enginePath, settings: benchSettings() });
+  const every = Math.max(1, Math.floor(count / 100));
+  const samples: { at: number; rssMB: number }[] = [];
   let cancelled = 0;
-  let warmMB = 0;
   try {
     for (let i = 0; i < count; i++) {
       const source = new CancellationTokenSource();
       const request = send(engine, i, source.token);
       if (i % 2 === 1) source.cancel();
       await request.catch(() => cancelled++);
-      if (i === Math.floor(count / 10) - 1) warmMB = (await engine.info()).rssMB;
+      if ((i + 1) % every === 0) samples.push({ at: (i + 1) / count, rssMB: (await engine.info()).rssMB });
     }
-    return { label, count, cancelled, warmMB, endMB: (await engine.info()).rssMB };
+    const within = (from: number, to: number) => median(samples.filter((s) => s.at > from && s.at <= to).map((s) => s.rssMB));
+    return { label, count, cancelled, warmMB: within(0.1, 0.2), endMB: within(0.9, 1) };
   } finally {
     await engine.dispose();
   }
@@ -94,7 +98,7 @@ async function main(): Promise<void> {
   ];
   for (const run of runs) {
     const growth = (100 * (run.endMB - run.warmMB)) / run.warmMB;
-    console.log(`${run.count} ${run.label}, ${run.cancelled} cancelled: engine RSS ${run.warmMB} MB after the first tenth, ${run.endMB} MB at the end (${growth >= 0 ? '+' : ''}${growth.toFixed(1)}%)`);
+    console.log(`${run.count} ${run.label}, ${run.cancelled} cancelled: engine RSS ${run.warmMB} MB in the second tenth, ${run.endMB} MB in the last (medians) (${growth >= 0 ? '+' : ''}${growth.toFixed(1)}%)`);
   }
   const fuzz = [imageStudioMessages, playgroundMessages].reduce((sum, validate, i) => sum + fuzzCrashes(validate, FUZZ_MESSAGES, i + 1), 0);
   console.log(`${FUZZ_MESSAGES} random and malformed messages to each panel's validator: ${fuzz} threw`);

@@ -14,8 +14,9 @@ let container: Container | undefined;
 export function activate(context: vscode.ExtensionContext): GenAIStudioApi {
   const started = performance.now();
   container = new Container(context);
-  const activationMs = evaluationMs + (performance.now() - started);
-  container.log.info(`Activated in ${activationMs.toFixed(1)} ms (evaluating the extension's code, then activate).`);
+  const activateMs = performance.now() - started;
+  const activationMs = evaluationMs + activateMs;
+  container.log.info(`Activated in ${activationMs.toFixed(1)} ms (evaluating the extension's code ${evaluationMs.toFixed(1)} ms, then activate ${activateMs.toFixed(1)} ms).`);
   return container.api(activationMs);
 }
 

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { rgbPixels } from '../../src/core/image/rgbImage';
-import type { ImageRun } from '../../src/vscode/imageStudio/imageStudio';
+import type { ImageRun } from '../../src/vscode/imageStudio/imageGeneration';
 import { webviewTabs, whenTabs } from './webviewTabs';
 import type { GenAIStudioApi } from '../../src/vscode/container';
 

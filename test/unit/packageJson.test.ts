@@ -42,6 +42,11 @@ describe('package.json manifest', () => {
     }
   });
 
+  it("copies VS Code's API object once at activation, not once per module that imports it", () => {
+    const bundle = readFileSync(join(REPO_ROOT, 'dist', 'extension.js'), 'utf8');
+    assert.equal(bundle.split('require("vscode")').length - 1, 1);
+  });
+
   it('bundles all but ONNX Runtime: the engine and the extension require no package that the VSIX does not carry', () => {
     for (const [bundle, carried] of [
       ['extension.js', ['vscode']],

@@ -1,25 +1,21 @@
-// The Image Studio: "Generate Image..." and the panel. Runs generations through the engine, streams
-// the denoising to the panel, keeps this session's gallery, saves PNGs with their parameters.
-import { randomUUID } from 'node:crypto';
+// The Image Studio: "Generate Image..." and the panel, which owns this session's gallery and allows one
+// generation at a time. A generation itself is imageGeneration.ts; saving a PNG is imageSave.ts.
 import * as vscode from 'vscode';
 import type { EngineProcess } from '../../client/engineProcess';
-import { rgbImagePng } from '../../core/image/rgbImage';
 import { Gallery } from '../../core/imageStudio/gallery';
 import { imageDefaults, type ImageDefaults } from '../../core/imageStudio/imageDefaults';
-import { pngMetadata, validatePanelMessage, type GalleryImage, type HostMessage, type ImageRequest, type ImageStudioState, type PanelMessage } from '../../core/imageStudio/messages';
-import { REQUEST_CANCELLED, type ImageProgress, type ImageResult } from '../../protocol';
+import { validatePanelMessage, type GalleryImage, type HostMessage, type ImageRequest, type ImageStudioState, type PanelMessage } from '../../core/imageStudio/messages';
 import { SECTION } from '../settings';
 import { WebviewChannel } from '../webview/webviewPanel';
+import { generateImages, type ImageRun } from './imageGeneration';
 import { imageStudioBody } from './imageStudioBody';
+import { saveImage } from './imageSave';
 
 export interface ImageStudioDeps {
   engine: () => EngineProcess;
   log: vscode.LogOutputChannel;
   extensionUri: vscode.Uri;
 }
-
-/** What a generation produced, or why it failed (returned by the command, for tests and other extensions). */
-export type ImageRun = { result: ImageResult; images: GalleryImage[] } | { error: string };
 
 export interface GenerateImageArgs {
   prompt?: string;
@@ -148,52 +144,10 @@ export class ImageStudio implements vscode.Disposable {
       post({ type: 'error', message });
       return { error: message };
     }
-    const jobId = randomUUID();
     const cancellation = new vscode.CancellationTokenSource();
     this.running = cancellation;
-    post({ type: 'started', jobId });
-    const onProgress = (progress: ImageProgress) =>
-      post({
-        type: 'progress',
-        image: progress.image,
-        count: request.count,
-        step: progress.step,
-        steps: progress.steps,
-        preview: progress.preview,
-      });
     try {
-      const result = await this.deps.engine().generateImage({ jobId, ...request, previewEvery: 1 }, onProgress, cancellation.token);
-      const images = result.images.map((image) => ({
-        id: this.gallery.nextId(),
-        width: image.width,
-        height: image.height,
-        rgbBase64: image.rgbBase64,
-        params: { ...result.params, seed: image.seed },
-        device: result.device,
-        totalMs: result.totalMs,
-      }));
-      const dropped = this.gallery.add(images);
-      this.deps.log.info(
-        `Image Studio: ${images.length} image(s) of "${result.params.prompt}" (seed ${result.params.seed}, ${result.params.steps} ${result.params.scheduler} steps, ` +
-          `${result.params.width}x${result.params.height}) on ${result.device} in ${Math.round(result.totalMs)} ms (${result.msPerStep.toFixed(1)} ms/step); ${result.finishReason}.`,
-      );
-      post({ type: 'images', images });
-      if (dropped.length) {
-        this.deps.log.info(`Image Studio: the gallery let go of its ${dropped.length} oldest image(s) to stay within its memory budget.`);
-        post({ type: 'dropped', ids: dropped });
-      }
-      post({ type: 'finished', finishReason: result.finishReason });
-      return { result, images };
-    } catch (error) {
-      if ((error as { code?: number }).code === REQUEST_CANCELLED) {
-        post({ type: 'finished', finishReason: 'cancelled' });
-        return undefined;
-      }
-      const message = error instanceof Error ? error.message : String(error);
-      this.deps.log.error(`Image Studio: generation failed: ${message}`);
-      post({ type: 'error', message });
-      post({ type: 'finished', finishReason: 'failed' });
-      return { error: message };
+      return await generateImages(request, { engine: this.deps.engine(), gallery: this.gallery, log: this.deps.log, post }, cancellation.token);
     } finally {
       cancellation.dispose();
       this.running = undefined;
@@ -206,29 +160,10 @@ export class ImageStudio implements vscode.Disposable {
     return image;
   }
 
-  /** Writes the PNG where the user chooses (the workspace folder by default), with its parameters as text. */
   private async save(id: string): Promise<void> {
     const image = this.image(id);
-    if (!image) return;
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const slug = image.params.prompt.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'image';
-    const name = `${slug}-${image.params.seed}.png`;
-    const target = await vscode.window.showSaveDialog({
-      title: 'Save Image',
-      defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
-      filters: { 'PNG image': ['png'] },
-      saveLabel: 'Save PNG',
-    });
-    if (!target) return;
-    try {
-      const png = rgbImagePng(image, pngMetadata(image.params));
-      await vscode.workspace.fs.writeFile(target, png);
-      this.deps.log.info(`Image Studio: saved ${target.toString(true)}`);
-      this.channel?.post({ type: 'notice', message: `Saved ${vscode.workspace.asRelativePath(target)}` });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.channel?.post({ type: 'error', message: `Could not save ${target.toString(true)}: ${message}. Choose another folder.` });
-    }
+    const outcome = image && (await saveImage(image, this.deps.log));
+    if (outcome) this.channel?.post(outcome);
   }
 
   dispose(): void {
