@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import { fimTokensOf } from '../core/completion/fimFormats';
 import { memoizeLru } from '../core/memo';
-import { chooseDtype, DTYPE_FILES, DTYPES, type Dtype } from '../core/weightsChoice';
+import { chooseDtype, DTYPE_FILES, type Dtype } from '../core/weightsChoice';
 import { EngineErrorCode, type ExecutionDevice } from '../protocol';
 import { EngineError, errorMessage } from './errors';
 import { APPEND_KV_FILE, AppendKvDecoder } from './appendKvDecoder';
@@ -14,7 +14,8 @@ import { DeviceKvSlicer } from './kvSlice';
 import { PresentKvDecoder } from './presentKvDecoder';
 import type { LoadContext, LoadedModel, ModelLoader } from './modelManager';
 import { hubCachePath, type ModelSource } from './modelSource';
-import { loadFromSource, type SourceOptions, type TransformersLib } from './transformers';
+import { cacheHubCausalLM, readModelJson } from './hubCausalLM';
+import { loadFromSource, type TransformersLib } from './transformers';
 
 export interface CausalLM extends LoadedModel {
   readonly name: string;
@@ -57,9 +58,7 @@ export class CausalLMLoader implements ModelLoader<CausalLM> {
     const requested = context.settings.dtypes?.[source.ref] ?? 'auto';
     let dtype: Dtype = source.kind === 'local' ? checkLocalFolder(source, requested, context.device) : 'q8';
     const { model, tokenizer } = await loadFromSource(lib, source, context, async (options) => {
-      // The config first: it is small, and a wrong id or revision fails here with a plain 404.
-      await lib.AutoConfig.from_pretrained(options.id, options.common);
-      if (source.kind === 'hub') dtype = await chooseHubDtype(lib, source, context, options.common, requested);
+      if (source.kind === 'hub') dtype = await cacheHubCausalLM(lib, source, context, options.common, requested);
       return {
         tokenizer: await lib.AutoTokenizer.from_pretrained(options.id, options.common),
         model: await lib.AutoModelForCausalLM.from_pretrained(options.id, {
@@ -108,18 +107,6 @@ async function chooseDecoder(source: ModelSource, dtype: Dtype, session: ort.Inf
   return new PresentKvDecoder(session, context.device === 'webgpu' ? new DeviceKvSlicer(context.executionProvider) : undefined);
 }
 
-/** The preferred weights the repository has (or, offline, that the cache has). */
-async function chooseHubDtype(lib: TransformersLib, source: Extract<ModelSource, { kind: 'hub' }>, context: LoadContext, common: SourceOptions['common'], requested: string): Promise<Dtype> {
-  const available = context.settings.offline
-    ? DTYPES.filter((d) => existsSync(hubCachePath(context.settings.hubCacheDir, source, join('onnx', DTYPE_FILES[d]))))
-    : ((await lib.ModelRegistry.get_available_dtypes(source.id, { revision: common.revision, cache_dir: common.cache_dir })) as string[]);
-  try {
-    return chooseDtype(available, context.device, requested);
-  } catch (error) {
-    throw new EngineError(EngineErrorCode.ModelInvalid, `${source.ref}: ${errorMessage(error)}`);
-  }
-}
-
 /** Clear errors for the common ways a local folder is not a usable causal LM. */
 function checkLocalFolder(source: Extract<ModelSource, { kind: 'local' }>, requested: string, device: ExecutionDevice): Dtype {
   const { path } = source;
@@ -138,8 +125,7 @@ function checkLocalFolder(source: Extract<ModelSource, { kind: 'local' }>, reque
   if (!existsSync(join(path, 'tokenizer_config.json'))) {
     throw new EngineError(EngineErrorCode.ModelInvalid, `${join(path, 'tokenizer_config.json')} is missing; Transformers.js needs it next to tokenizer.json.`);
   }
-  // Transformers.js's parse errors name no file ("Unexpected token 'o', "not json" is not valid JSON").
-  for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) checkJsonFile(join(path, file));
+  for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) readModelJson(join(path, file));
   const present = LOCAL_ORDER.filter((d) => existsSync(join(path, 'onnx', DTYPE_FILES[d])));
   if (present.length === 0) {
     throw new EngineError(
@@ -152,17 +138,6 @@ function checkLocalFolder(source: Extract<ModelSource, { kind: 'local' }>, reque
     return chooseDtype(present, device, requested);
   } catch (error) {
     throw new EngineError(EngineErrorCode.ModelInvalid, `${source.ref}: ${errorMessage(error)}`);
-  }
-}
-
-function checkJsonFile(path: string): void {
-  try {
-    JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new EngineError(
-      EngineErrorCode.ModelInvalid,
-      `${path} is not valid JSON (${errorMessage(error).slice(0, 200)}): the file is truncated or corrupt. Re-export or re-download the model.`,
-    );
   }
 }
 

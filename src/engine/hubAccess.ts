@@ -38,8 +38,10 @@ export function stoppedDownload(error: unknown): DownloadStopped | undefined {
   return undefined;
 }
 
-export function downloadStoppedError(ref: string, stopped: DownloadStopped): EngineError {
-  return new EngineError(EngineErrorCode.DownloadStopped, `The download of ${ref} was stopped: ${stopped.why}. Nothing partial is kept; it downloads again the next time it is used.`);
+/** `kept`: what arrived is kept, and the next load downloads only the rest. */
+export function downloadStoppedError(ref: string, stopped: DownloadStopped, kept = false): EngineError {
+  const next = kept ? 'What arrived is kept: the next time it is used, only the rest is downloaded' : 'Nothing partial is kept; it downloads again the next time it is used';
+  return new EngineError(EngineErrorCode.DownloadStopped, `The download of ${ref} was stopped: ${stopped.why}. ${next}.`);
 }
 
 /** `fetch` with the access token added to requests for the configured hub endpoint; `hubDownloads` can stop it. */

@@ -65,13 +65,7 @@ export async function loadFromSource<T>(lib: TransformersLib, source: ModelSourc
   lib.env.fetch = hubFetch(settings);
   const isHub = source.kind === 'hub';
   const progress_callback = (info: ProgressInfo) => {
-    if (info.status === 'progress_total' && typeof info.progress === 'number') {
-      context.progress(info.progress, isHub ? 'downloading' : 'reading weights');
-    } else if (info.status === 'progress' && info.file) {
-      if (isHub) downloadListener?.(info.file, info.loaded ?? 0, info.total ?? 0, false);
-    } else if (info.status === 'done' && info.file) {
-      if (isHub) downloadListener?.(info.file, info.total ?? 0, info.total ?? 0, true);
-    }
+    if (info.status === 'progress_total' && typeof info.progress === 'number') context.progress(info.progress, 'reading weights');
   };
   const options: SourceOptions = {
     id: isHub ? source.id : source.path,
@@ -79,7 +73,8 @@ export async function loadFromSource<T>(lib: TransformersLib, source: ModelSourc
     common: {
       revision: isHub ? source.revision : 'main',
       cache_dir: settings.hubCacheDir,
-      local_files_only: !isHub || settings.offline,
+      // Hub files are in the cache by then: the engine's own client (hubDownload.ts) brings them.
+      local_files_only: true,
       progress_callback,
     },
   };

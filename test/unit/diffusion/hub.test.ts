@@ -1,13 +1,13 @@
 // A diffusion model by hub id, through a local mirror of the hub: download into the cache once,
 // then offline from the cache, with clear errors otherwise.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { EngineProcess } from '../../../src/client/engineProcess';
 import { DiffusionLoader, type DiffusionModel } from '../../../src/engine/diffusion/diffusionModel';
-import { download } from '../../../src/engine/diffusion/hubFiles';
 import { DeviceSelector } from '../../../src/engine/devices';
 import { EngineError } from '../../../src/engine/errors';
+import { HubRepoFiles } from '../../../src/engine/hubDownload';
 import { ModelManager } from '../../../src/engine/modelManager';
 import { loadTransformers, onDownloadProgress } from '../../../src/engine/transformers';
 import { EngineErrorCode, type EngineSettings } from '../../../src/protocol';
@@ -88,8 +88,8 @@ describe('diffusion downloads that break on the way', () => {
   const managers: ModelManager[] = [];
   before(async () => {
     mirror = await startHubMirror(
-      { 'faults/corrupt': FIXTURE, 'faults/truncated': FIXTURE, 'faults/stalled': FIXTURE },
-      { faults: { 'faults/corrupt/unet/model.onnx': 'corrupt', 'faults/truncated/unet/model.onnx': 'truncate', 'faults/stalled/unet/model.onnx': 'stall' } },
+      { 'faults/corrupt': FIXTURE, 'faults/truncated': FIXTURE, 'faults/stalled': FIXTURE, 'faults/resumed': FIXTURE, 'faults/changed': FIXTURE },
+      { faults: { 'faults/corrupt/unet/model.onnx': 'corrupt', 'faults/truncated/unet/model.onnx': 'truncate', 'faults/stalled/unet/model.onnx': 'stall', 'faults/resumed/unet/model.onnx': 'truncate-once', 'faults/changed/unet/model.onnx': 'truncate-once' } },
     );
   });
   after(async () => {
@@ -101,29 +101,82 @@ describe('diffusion downloads that break on the way', () => {
   /** Every file under the cache folder, relative to it. */
   const cached = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)));
 
-  for (const [repo, expected] of [
-    ['faults/corrupt', /unet\/model\.onnx of faults\/corrupt is corrupt: its SHA-256 differs from the one .* gives\. Nothing was kept; try again/],
-    ['faults/truncated', /unet\/model\.onnx of faults\/truncated was interrupted \(.*\)\. Nothing was kept; try again/],
-  ] as const) {
-    it(`${repo.split('/')[1]}: a clear error, and nothing of the broken file is kept`, async () => {
-      const cache = tempDir('genai-hub-');
-      const manager = new ModelManager(settings({ hubEndpoint: mirror.endpoint, hubCacheDir: cache }), new DeviceSelector(), { status: () => undefined, log: () => undefined });
-      managers.push(manager);
-      const error = await manager.use(repo, new DiffusionLoader(loadTransformers), async () => undefined).then(() => assert.fail('the load should fail'), (e: unknown) => e as EngineError);
-      assert.equal(error.code, EngineErrorCode.HubUnreachable);
-      assert.match(error.message, expected);
-      assert.ok(cached(cache).includes(join(repo, 'model_index.json')), 'the files before it are cached');
-      assert.ok(!cached(cache).some((f) => f.startsWith(join(repo, 'unet'))), `no unet file is left: ${cached(cache).join(', ')}`);
-    });
-  }
+  const loadFrom = (repo: string, cache: string) => {
+    const manager = new ModelManager(settings({ hubEndpoint: mirror.endpoint, hubCacheDir: cache }), new DeviceSelector(), { status: () => undefined, log: () => undefined });
+    managers.push(manager);
+    return manager.use(repo, new DiffusionLoader(loadTransformers), async () => undefined).then(() => assert.fail('the load should fail'), (e: unknown) => e as EngineError);
+  };
 
-  it('stalled: gives up after the idle time, with nothing kept', async () => {
+  it('corrupt: a clear error, and nothing of the broken file is kept', async () => {
     const cache = tempDir('genai-hub-');
-    const path = join(cache, 'unet', 'model.onnx');
-    const source = { kind: 'hub', ref: 'faults/stalled', id: 'faults/stalled', revision: 'main' } as const;
-    const error = await download(source, 'unet/model.onnx', path, settings({ hubEndpoint: mirror.endpoint, hubCacheDir: cache }), 300).then(() => assert.fail('the download should fail'), (e: unknown) => e as EngineError);
-    assert.match(error.message, /was interrupted \(no data for 0\.3 s\)\. Nothing was kept/);
+    const error = await loadFrom('faults/corrupt', cache);
+    assert.equal(error.code, EngineErrorCode.HubUnreachable);
+    assert.match(error.message, /unet\/model\.onnx of faults\/corrupt is corrupt: its SHA-256 differs from the one the hub gives\. Nothing was kept; try again/);
+    assert.ok(cached(cache).includes(join('faults/corrupt', 'model_index.json')), 'the files before it are cached');
+    assert.ok(!cached(cache).some((f) => f.startsWith(join('faults/corrupt', 'unet'))), `no unet file is left: ${cached(cache).join(', ')}`);
+  });
+
+  it('truncated: a clear error; what arrived is kept as a part, never as the file', async () => {
+    const cache = tempDir('genai-hub-');
+    const error = await loadFrom('faults/truncated', cache);
+    assert.equal(error.code, EngineErrorCode.HubUnreachable);
+    assert.match(error.message, /unet\/model\.onnx of faults\/truncated was interrupted \(.*\)\. What arrived is kept: the next try downloads only the rest/);
+    const unet = cached(cache).filter((f) => f.startsWith(join('faults/truncated', 'unet')));
+    assert.deepEqual(unet.sort(), [join('faults/truncated', 'unet', 'model.onnx.part'), join('faults/truncated', 'unet', 'model.onnx.part.json')]);
+  });
+
+  it('an interrupted download resumes where it stopped, at the commit the first file named, and the file is whole', async () => {
+    const cache = tempDir('genai-hub-');
+    const repo = 'faults/resumed';
+    await loadFrom(repo, cache);
+    const part = statSync(join(cache, repo, 'unet', 'model.onnx.part')).size;
+    const whole = statSync(join(FIXTURE, 'unet', 'model.onnx')).size;
+    assert.ok(part > 0 && part < whole, `${part} of ${whole} bytes kept`);
+
+    const manager = new ModelManager(settings({ hubEndpoint: mirror.endpoint, hubCacheDir: cache }), new DeviceSelector(), { status: () => undefined, log: () => undefined });
+    managers.push(manager);
+    const model = await manager.use(repo, new DiffusionLoader(loadTransformers), async (m) => m);
+    assert.equal(model.variant, 'sd-turbo');
+    assert.deepEqual(readFileSync(join(cache, repo, 'unet', 'model.onnx')), readFileSync(join(FIXTURE, 'unet', 'model.onnx')));
+    assert.ok(!cached(cache).some((f) => f.includes('.part')), `no part is left: ${cached(cache).join(', ')}`);
+    const commit = mirror.commitOf(repo);
+    const unetRequests = mirror.requests.filter((r) => r.startsWith(`${repo}/unet/model.onnx@`));
+    // The second load had its first files cached, so it asks at the revision; If-Range guards the part.
+    assert.deepEqual(unetRequests, [`${repo}/unet/model.onnx@${commit}`, `${repo}/unet/model.onnx@main bytes=${part}-`], 'the first try pinned the commit, the second asked for the rest only');
+    assert.ok(mirror.requests.includes(`${repo}/model_index.json@main`), 'the first file was asked for at the revision');
+  });
+
+  it('a part of a file that changed on the hub since is not resumed: the file downloads whole', async () => {
+    const cache = tempDir('genai-hub-');
+    const repo = 'faults/changed';
+    await loadFrom(repo, cache);
+    const meta = join(cache, repo, 'unet', 'model.onnx.part.json');
+    writeFileSync(meta, JSON.stringify({ ...JSON.parse(readFileSync(meta, 'utf8')), etag: '"an-older-version"' }));
+    const manager = new ModelManager(settings({ hubEndpoint: mirror.endpoint, hubCacheDir: cache }), new DeviceSelector(), { status: () => undefined, log: () => undefined });
+    managers.push(manager);
+    await manager.use(repo, new DiffusionLoader(loadTransformers), async () => undefined);
+    assert.deepEqual(readFileSync(join(cache, repo, 'unet', 'model.onnx')), readFileSync(join(FIXTURE, 'unet', 'model.onnx')));
+    assert.equal(mirror.downloads.get(`${repo}/unet/model.onnx`), 2, 'the range was refused (If-Range) and the whole file sent again');
+  });
+
+  it('refuses a file name that would leave the model folder, and writes nothing', async () => {
+    const cache = tempDir('genai-hub-');
+    const repo = new HubRepoFiles({ kind: 'hub', ref: HUB_ID, id: HUB_ID, revision: 'main' }, settings({ hubEndpoint: mirror.endpoint, hubCacheDir: cache }));
+    for (const name of ['../escape.json', 'unet/../../escape.json', '/etc/escape.json', 'unet\\..\\..\\escape.json']) {
+      const error = await repo.fetch(name).then(() => assert.fail(`${name} was fetched`), (e: unknown) => e as EngineError);
+      assert.equal(error.code, EngineErrorCode.ModelInvalid);
+      assert.match(error.message, /names a file outside its folder/);
+    }
     assert.deepEqual(cached(cache), []);
+  });
+
+  it('stalled: gives up after the idle time, keeping what arrived', async () => {
+    const cache = tempDir('genai-hub-');
+    const source = { kind: 'hub', ref: 'faults/stalled', id: 'faults/stalled', revision: 'main' } as const;
+    const repo = new HubRepoFiles(source, settings({ hubEndpoint: mirror.endpoint, hubCacheDir: cache }), 300);
+    const error = await repo.fetch('unet/model.onnx').then(() => assert.fail('the download should fail'), (e: unknown) => e as EngineError);
+    assert.match(error.message, /was interrupted \(no data for 0\.3 s\)\. What arrived is kept/);
+    assert.deepEqual(cached(cache).sort(), [join('faults/stalled', 'unet', 'model.onnx.part'), join('faults/stalled', 'unet', 'model.onnx.part.json')]);
   });
 });
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ResponseError } from 'vscode-jsonrpc';
 import { ENGINE_CONNECTION_OPTIONS } from '../../../src/engine/requests';
 import { EngineError } from '../../../src/engine/errors';
@@ -100,7 +101,7 @@ describe('hub models through a local mirror', () => {
     const error = await manager.use(HUB_ID, loader, async () => undefined).catch((e: unknown) => e);
     assert.ok(error instanceof EngineError);
     assert.equal(error.code, EngineErrorCode.Offline);
-    assert.match(error.message, /not in the local model cache and offline mode is on/);
+    assert.match(error.message, /not in the local model cache \(config\.json is missing\) and offline mode is on .*Turn offline mode off once/);
     assert.equal(mirror.downloads.size, before, 'nothing was fetched');
   });
 
@@ -144,22 +145,25 @@ describe('hub models through a local mirror', () => {
   });
 });
 
-describe('stopping a hub download (Cancel in its notification, or offline mode turned on)', () => {
+describe('stopping a hub download (Cancel in its notification, or offline mode turned on), then resuming it', () => {
   let stalled: HubMirror;
+  let healthy: HubMirror;
   before(async () => {
     // Half of the weights, then silence on an open connection: the download waits until it is stopped.
     stalled = await startHubMirror({ [HUB_ID]: CODE_MODEL_DIR }, { faults: { [`${HUB_ID}/onnx/model_quantized.onnx`]: 'stall' } });
+    healthy = await startHubMirror({ [HUB_ID]: CODE_MODEL_DIR });
   });
   after(async () => {
     await stalled.close();
+    await healthy.close();
     cleanTemps();
   });
 
   for (const [how, stop, says] of [
-    ['Cancel', (pair: ReturnType<typeof connectedEngine>) => pair.client.sendRequest(Requests.cancelDownload, { model: HUB_ID }).then((stopped) => assert.equal(stopped, true)), /was stopped: you cancelled it\. Nothing partial is kept/],
+    ['Cancel', (pair: ReturnType<typeof connectedEngine>) => pair.client.sendRequest(Requests.cancelDownload, { model: HUB_ID }).then((stopped) => assert.equal(stopped, true)), /was stopped: you cancelled it\. What arrived is kept: the next time it is used, only the rest is downloaded/],
     ['offline mode', (pair: ReturnType<typeof connectedEngine>, cache: string) => pair.client.sendRequest(Requests.configure, settings({ hubEndpoint: stalled.endpoint, hubCacheDir: cache, offline: true })), /was stopped: offline mode was turned on/],
   ] as const) {
-    it(`${how} stops the transfer at once, the load fails saying why, and nothing is cached`, async () => {
+    it(`${how} stops the transfer at once, the load fails saying why, and the next load downloads only the rest`, async () => {
       const cache = tempDir();
       const pair = connectedEngine(ENGINE_CONNECTION_OPTIONS, settings({ hubEndpoint: stalled.endpoint, hubCacheDir: cache }));
       try {
@@ -175,12 +179,24 @@ describe('stopping a hub download (Cancel in its notification, or offline mode t
         const error = await load;
         assert.equal(error.code, EngineErrorCode.DownloadStopped);
         assert.match(error.message, says);
-        const cached = readdirSync(cache, { recursive: true }).map(String);
-        assert.ok(!cached.some((f) => f.includes('model_quantized')), `no part of the weights is cached: ${cached.join(', ')}`);
+        const weights = join(cache, HUB_ID, 'onnx', 'model_quantized.onnx');
+        assert.ok(!existsSync(weights), 'the weights are not cached as a whole file');
+        const arrived = statSync(`${weights}.part`).size;
+        assert.ok(arrived > 0, 'what arrived is kept as a part');
         assert.equal(await pair.client.sendRequest(Requests.cancelDownload, { model: HUB_ID }), false, 'nothing is downloading any more');
       } finally {
         await pair.dispose();
       }
+      const resumed = harness(settings({ hubEndpoint: healthy.endpoint, hubCacheDir: cache }));
+      await resumed.manager.use(HUB_ID, resumed.loader, async () => undefined);
+      assert.deepEqual(readFileSync(join(cache, HUB_ID, 'onnx', 'model_quantized.onnx')), readFileSync(join(CODE_MODEL_DIR, 'onnx', 'model_quantized.onnx')));
+      assert.ok(
+        healthy.requests.some((r) => /^genai-studio\/genai-code-tiny\/onnx\/model_quantized\.onnx@main bytes=[1-9]\d*-$/.test(r)),
+        `the weights were asked for from where they stopped: ${healthy.requests.join(', ')}`,
+      );
+      assert.equal(healthy.downloads.get(`${HUB_ID}/onnx/model_quantized.onnx`) ?? 0, 0, 'never whole');
+      await disposeManagers();
+      healthy.requests.length = 0;
     });
   }
 });
