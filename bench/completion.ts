@@ -1,4 +1,4 @@
-// `npm run bench:completion [-- DIR...] [--model M] [--interval-ms 40] [--samples 400] [--max-keystrokes 600]`:
+// `npm run bench:completion [-- DIR...] [--model M] [--interval-ms 40] [--samples 400] [--max-keystrokes 600] [--read-ahead]`:
 // typing replayed through the source files under each DIR (default: this repository's src/core and
 // tools as committed at a pinned revision, bench/corpus.ts: real TypeScript and Python files of the
 // length the model's context is made for, the same every run; the test workspace's files are a few
@@ -31,6 +31,8 @@ interface Options {
   intervalMs: number;
   samples: number;
   maxKeystrokes: number;
+  /** Read each line's prompt ahead before typing it, as the editor does where a click puts the cursor. */
+  readAhead: boolean;
 }
 
 function parseOptions(): Options {
@@ -41,6 +43,7 @@ function parseOptions(): Options {
       'interval-ms': { type: 'string', default: '40' },
       samples: { type: 'string', default: '400' },
       'max-keystrokes': { type: 'string', default: '600' },
+      'read-ahead': { type: 'boolean', default: false },
     },
   });
   const count = (name: string, value: string) => {
@@ -54,6 +57,7 @@ function parseOptions(): Options {
     intervalMs: count('interval-ms', values['interval-ms']),
     samples: count('samples', values.samples),
     maxKeystrokes: count('max-keystrokes', values['max-keystrokes']),
+    readAhead: values['read-ahead'],
   };
 }
 
@@ -160,7 +164,7 @@ async function main(): Promise<void> {
   engine.onLog((entry) => entry.level === 'error' && console.error(`[engine] ${entry.message}`));
   let replay: ReplayResult;
   try {
-    replay = await replayTyping(engine, options.model, spans, options.intervalMs);
+    replay = await replayTyping(engine, options.model, spans, options.intervalMs, options.readAhead);
   } finally {
     // The baselines get the CPU to themselves.
     await engine.dispose();
@@ -170,7 +174,7 @@ async function main(): Promise<void> {
   const files = new Set(spans.map((s) => s.filePath)).size;
   console.log(
     [
-      `completion benchmark: model ${options.model} (${folder}, fp32, ${replay.answers[0]?.result.device}), ${files} files of ${label}, ${spans.length} lines retyped, one keystroke every ${options.intervalMs} ms, ${process.platform}-${process.arch}, Node ${process.version}`,
+      `completion benchmark: model ${options.model} (${folder}, fp32, ${replay.answers[0]?.result.device}), ${files} files of ${label}, ${spans.length} lines retyped${options.readAhead ? ' (each prompt read ahead first, as after a click)' : ''}, one keystroke every ${options.intervalMs} ms, ${process.platform}-${process.arch}, Node ${process.version}`,
       ...replayLines(replay),
       ...comparisonLines(comparison),
       summaryLine(replay, comparison),

@@ -103,13 +103,17 @@ function completeParams(model: string, span: Span, typedChars: number): { params
 
 /**
  * Types every span at one keystroke per `intervalMs`. The model is loaded and one completion run
- * first, so that neither the load nor the first run's allocations are counted.
+ * first, so that neither the load nor the first run's allocations are counted. `readAhead`: before
+ * each span, its prompt is read (a 1-token request, not counted), as the editor does after a click.
  */
-export async function replayTyping(engine: EngineProcess, model: string, spans: readonly Span[], intervalMs: number): Promise<ReplayResult> {
+export async function replayTyping(engine: EngineProcess, model: string, spans: readonly Span[], intervalMs: number, readAhead = false): Promise<ReplayResult> {
   await engine.load(model);
   await engine.complete(completeParams(model, spans[0], 0).params);
   const replay = new Replay(engine, model);
-  for (const span of spans) await replay.type(span, intervalMs);
+  for (const span of spans) {
+    if (readAhead) await engine.complete({ ...completeParams(model, span, 0).params, maxTokens: 1 });
+    await replay.type(span, intervalMs);
+  }
   return replay.result;
 }
 

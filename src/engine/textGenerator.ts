@@ -1,4 +1,4 @@
-// The decode loop for causal LMs: prompt prefill, then token by token with the KV cache (greedy
+// The decode loop for causal LMs: prompt prefill (in chunks), then token by token with the KV cache (greedy
 // decoding also feeds prompt-lookup guesses, several tokens per pass), streaming text, stopping on
 // EOS, stop strings, token limit, time budget or cancellation.
 import * as ort from 'onnxruntime-node';
@@ -35,6 +35,14 @@ export interface GenerationOutcome extends GenerationStats {
 }
 
 export const MAX_NEW_TOKENS = 4096;
+
+/**
+ * The most prompt tokens one pass reads. A longer prompt goes in chunks, each its own pass: a cancel
+ * stops it between two (at real size a 1,000-token prefill is seconds of passes no keystroke could
+ * stop), and the keys/values of the chunks already read stay in the decoder for the next request, whose
+ * prompt starts the same way.
+ */
+export const PREFILL_CHUNK_TOKENS = 64;
 
 /**
  * For prose and answers: stop as soon as the text falls into a loop within a line ("12:12:12:...",
@@ -88,7 +96,7 @@ export async function generate(
       finishReason = 'cancelled';
       break;
     }
-    let pass: { draft: number[]; accepted: number; next: number } | 'context';
+    let pass: { draft: number[]; accepted: number; next: number } | 'context' | 'prefill';
     try {
       pass = await runPass(async () => {
         if (!held || !sameTokens(decoder.tokens, held)) {
@@ -100,6 +108,12 @@ export async function generate(
         }
         const fedLength = decoder.tokens.length;
         if (fedLength + input.length > limit) return 'context';
+        if (input.length > PREFILL_CHUNK_TOKENS) {
+          await decoder.feed(input.slice(0, PREFILL_CHUNK_TOKENS), runOptions);
+          held = [...decoder.tokens];
+          input = input.slice(PREFILL_CHUNK_TOKENS);
+          return 'prefill';
+        }
         const draftRoom = Math.min(limit - fedLength - input.length, request.maxTokens - generated.length - 1);
         // Guesses are looked up in the prompt and every token chosen so far: what is fed plus what is about to be.
         const draft = greedy && draftRoom > 0 ? draftTokens([...decoder.tokens, ...input]).slice(0, draftRoom) : [];
@@ -120,6 +134,8 @@ export async function generate(
       finishReason = 'context';
       break;
     }
+    // No time budget while the prompt is read: a request stopped here would leave its user without a suggestion.
+    if (pass === 'prefill') continue;
     const { draft, accepted, next } = pass;
     lastTokenMs = now() - started;
     if (firstTokenMs < 0) firstTokenMs = lastTokenMs;

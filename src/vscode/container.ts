@@ -29,7 +29,7 @@ export interface GenAIStudioApi {
   status(): StatusSnapshot;
   completionStats(): CompletionStatsSnapshot;
   /** The inline completion provider VS Code calls, and its latest engine answer. */
-  completion: Pick<CompletionProvider, 'provideInlineCompletionItems' | 'lastResult'>;
+  completion: Pick<CompletionProvider, 'provideInlineCompletionItems' | 'lastResult' | 'warmed'>;
 }
 
 export class Container implements vscode.Disposable {

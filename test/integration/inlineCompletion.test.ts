@@ -9,6 +9,10 @@ import type { GenAIStudioApi } from '../../src/vscode/container';
 
 const EXTENSION_ID = 'genai-studio.genai-studio';
 
+function workspaceDir(): string {
+  return process.env.GENAI_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders![0].uri.fsPath;
+}
+
 function context(triggerKind: vscode.InlineCompletionTriggerKind): vscode.InlineCompletionContext {
   return { triggerKind, selectedCompletionInfo: undefined };
 }
@@ -20,8 +24,7 @@ describe('inline completion in VS Code', () => {
 
   before(async () => {
     api = await vscode.extensions.getExtension<GenAIStudioApi>(EXTENSION_ID)!.activate();
-    const workspace = process.env.GENAI_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders![0].uri.fsPath;
-    document = await vscode.workspace.openTextDocument(join(workspace, 'src', 'math.ts'));
+    document = await vscode.workspace.openTextDocument(join(workspaceDir(), 'src', 'math.ts'));
     await vscode.window.showTextDocument(document);
     const marker = 'return n < 2 ? n : ';
     position = document.positionAt(document.getText().indexOf(marker) + marker.length);
@@ -86,6 +89,24 @@ describe('inline completion in VS Code', () => {
     } finally {
       await config.update('completion.model', undefined, vscode.ConfigurationTarget.Global);
       rmSync(join(copy, '..'), { recursive: true, force: true });
+    }
+  });
+
+  it('reads the prompt of a file that becomes active before its first keystroke there', async () => {
+    // The engine runs: the tests above started it. The other file opens with the cursor where typing goes.
+    await api.completion.provideInlineCompletionItems(document, position, context(vscode.InlineCompletionTriggerKind.Invoke), new vscode.CancellationTokenSource().token);
+    const other = await vscode.workspace.openTextDocument(join(workspaceDir(), 'src', 'index.ts'));
+    const at = other.positionAt(other.getText().indexOf('\n', other.getText().length >> 1));
+    const warmedBefore = api.completion.warmed;
+    await vscode.window.showTextDocument(other, { selection: new vscode.Range(at, at) });
+    while (api.completion.warmed === warmedBefore) await new Promise((r) => setTimeout(r, 5));
+    try {
+      await api.completion.provideInlineCompletionItems(other, at, context(vscode.InlineCompletionTriggerKind.Invoke), new vscode.CancellationTokenSource().token);
+      const result = api.completion.lastResult!;
+      assert.ok(result.promptTokens > 20, `${result.promptTokens} prompt tokens`);
+      assert.equal(result.reusedPromptTokens, result.promptTokens - 1, 'all of the prompt but its last token was read ahead');
+    } finally {
+      await vscode.window.showTextDocument(document);
     }
   });
 

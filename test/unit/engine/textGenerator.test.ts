@@ -3,7 +3,7 @@ import type { CausalLM } from '../../../src/engine/causalLM';
 import { argmax } from '../../../src/core/sampling';
 import { emptyPast, tokenFeeds } from '../../../src/engine/decoderFeeds';
 import { EngineError } from '../../../src/engine/errors';
-import { generate, type GenerationRequest } from '../../../src/engine/textGenerator';
+import { generate, PREFILL_CHUNK_TOKENS, type GenerationRequest } from '../../../src/engine/textGenerator';
 
 import { withCodeModel } from './harness';
 
@@ -100,6 +100,44 @@ describe('text generation on the shipped code model', () => {
     assert.equal(out.finishReason, 'cancelled');
     assert.ok(tokensAtAbort >= 3);
     assert.ok(out.generatedTokens - tokensAtAbort <= 1, `generated ${out.generatedTokens} tokens after the abort at ${tokensAtAbort}`);
+  });
+
+  it('reads a long prompt in chunks: a cancel stops it between two, and the next request resumes from the chunks read', async () => {
+    const prompt = Array.from({ length: 40 }, (_, i) => `export function f${i}(x: number): number {\n  return x * ${i};\n}\n`).join('') + 'export function g(';
+    const promptTokens = model.tokenizer.encode(prompt, { add_special_tokens: false }).length;
+    assert.ok(promptTokens > 3 * PREFILL_CHUNK_TOKENS, `${promptTokens} prompt tokens`);
+    model.decoder.clear();
+    const controller = new AbortController();
+    let passes = 0;
+    const cancelled = await generate(
+      model,
+      request({ prompt, maxTokens: 8, runPass: async (pass) => {
+        const result = await pass();
+        if (++passes === 2) controller.abort();
+        return result;
+      } }),
+      controller.signal,
+      () => undefined,
+    );
+    assert.equal(cancelled.finishReason, 'cancelled');
+    assert.equal(passes, 2, 'no pass ran after the cancel');
+    assert.equal(model.decoder.tokens.length, 2 * PREFILL_CHUNK_TOKENS, 'the decoder holds the two chunks read');
+
+    const resumed = await generate(model, request({ prompt, maxTokens: 8 }), new AbortController().signal, () => undefined);
+    assert.equal(resumed.reusedPromptTokens, 2 * PREFILL_CHUNK_TOKENS);
+    model.decoder.clear();
+    const cold = await generate(model, request({ prompt, maxTokens: 8 }), new AbortController().signal, () => undefined);
+    assert.equal(cold.reusedPromptTokens, 0);
+    assert.equal(resumed.text, cold.text, 'resuming from the chunks gives the tokens of a cold run');
+  });
+
+  it('reads the whole prompt before the time budget applies: a request always ends with a suggestion', async () => {
+    const prompt = Array.from({ length: 20 }, (_, i) => `const v${i} = ${i};\n`).join('') + 'const v20 =';
+    model.decoder.clear();
+    const out = await generate(model, request({ prompt, maxTokens: 8, timeBudgetMs: 0 }), new AbortController().signal, () => undefined);
+    assert.ok(out.promptTokens > PREFILL_CHUNK_TOKENS, `${out.promptTokens} prompt tokens`);
+    assert.equal(out.finishReason, 'time');
+    assert.ok(out.generatedTokens >= 1);
   });
 
   it('cuts at a stop string and never streams it', async () => {
