@@ -47,6 +47,12 @@ export interface ReplayResult {
   answers: Answer[];
   /** Per keystroke that got a suggestion: cache lookup time on a hit, else the answer's latency. */
   suggestionMs: number[];
+  /**
+   * Per cancelled request, from its cancel to the engine letting go of it: the rest of the forward pass
+   * it was in (the engine reads the cancel once that pass ends) plus the answer's trip; 0 for one the
+   * engine had not started, which it answers as cancelled without running.
+   */
+  staleMs: number[];
 }
 
 /** The spans of every file of a supported language, thinned out evenly to at most `maxKeystrokes` typed characters. */
@@ -118,7 +124,7 @@ export async function replayTyping(engine: EngineProcess, model: string, spans: 
 }
 
 class Replay {
-  readonly result: ReplayResult = { keystrokes: 0, cacheHits: 0, requests: 0, answers: [], suggestionMs: [] };
+  readonly result: ReplayResult = { keystrokes: 0, cacheHits: 0, requests: 0, answers: [], suggestionMs: [], staleMs: [] };
   private readonly cache = new CompletionCache();
   private inFlight: CancellationTokenSource | undefined;
   /** The first request that failed other than by cancellation; it ends the replay after its span. */
@@ -161,20 +167,26 @@ class Replay {
   /** Settles once the engine answers or the request is cancelled; never rejects (see `failure`). */
   private async ask(params: CompleteParams, suffixKey: string): Promise<void> {
     const source = new CancellationTokenSource();
+    let cancelledAt = 0;
+    source.token.onCancellationRequested(() => (cancelledAt = performance.now()));
     this.inFlight = source;
     this.result.requests++;
     const sent = performance.now();
     try {
       const result = await this.engine.complete(params, source.token);
       // The provider drops an answer that arrives after its keystroke was superseded.
-      if (result.finishReason === 'cancelled' || source.token.isCancellationRequested) return;
+      if (result.finishReason === 'cancelled' || source.token.isCancellationRequested) {
+        this.result.staleMs.push(performance.now() - cancelledAt);
+        return;
+      }
       const latencyMs = performance.now() - sent;
       this.result.answers.push({ params, result, latencyMs });
       this.result.suggestionMs.push(latencyMs);
       this.cache.set(params.prefix, suffixKey, result.text);
     } catch (error) {
-      // Cancelled while still queued in the engine: a JSON-RPC error, not an answer.
-      if (!source.token.isCancellationRequested) this.failure ??= error;
+      // Cancelled while still queued in the engine: a JSON-RPC error, not an answer, and no work done.
+      if (source.token.isCancellationRequested) this.result.staleMs.push(0);
+      else this.failure ??= error;
     } finally {
       if (this.inFlight === source) this.inFlight = undefined;
       source.dispose();

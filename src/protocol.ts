@@ -263,6 +263,9 @@ export interface EngineInfo {
   pid: number;
   uptimeMs: number;
   rssMB: number;
+  /** Of the resident memory: live JavaScript objects, and buffers outside the heap (tensors' data among them). */
+  heapUsedMB: number;
+  externalMB: number;
   nodeVersion: string;
 }
 

@@ -43,3 +43,46 @@ export function acceptDraft(draft: readonly number[], chosen: (position: number)
   }
   return { accepted, next };
 }
+
+export interface DraftGateOptions {
+  /** Guessed tokens over which the confirmed share is judged. */
+  readonly window: number;
+  /** The confirmed share below which guessing pauses. */
+  readonly minRate: number;
+  /** Passes without guesses before guessing is tried again. */
+  readonly pausePasses: number;
+}
+
+export const DEFAULT_DRAFT_GATE: DraftGateOptions = { window: 24, minRate: 0.1, pausePasses: 32 };
+
+/**
+ * Whether guessing pays for a model. A guess makes its pass longer, which pays only when the model
+ * confirms enough of them: a trained code model confirms 40-55% of its tokens, a random-weight model of
+ * real size none, and there each pass costs 10-20% more for nothing. Guessing pauses while fewer than
+ * `minRate` of the recently guessed tokens were confirmed, and is tried again after `pausePasses`.
+ */
+export class DraftGate {
+  private proposed = 0;
+  private confirmed = 0;
+  private pausedFor = 0;
+
+  constructor(private readonly options: DraftGateOptions = DEFAULT_DRAFT_GATE) {}
+
+  get open(): boolean {
+    return this.pausedFor === 0;
+  }
+
+  /** After every greedy pass: how many tokens it guessed, and how many of them the model confirmed. */
+  record(guessed: number, accepted: number): void {
+    if (this.pausedFor > 0) {
+      this.pausedFor--;
+      return;
+    }
+    this.proposed += guessed;
+    this.confirmed += accepted;
+    if (this.proposed < this.options.window) return;
+    if (this.confirmed < this.options.minRate * this.proposed) this.pausedFor = this.options.pausePasses;
+    this.proposed = 0;
+    this.confirmed = 0;
+  }
+}

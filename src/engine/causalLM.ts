@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import { fimTokensOf } from '../core/completion/fimFormats';
 import { memoizeLru } from '../core/memo';
+import { DraftGate } from '../core/promptLookup';
 import { chooseDtype, DTYPE_FILES, type Dtype } from '../core/weightsChoice';
 import { EngineErrorCode, type ExecutionDevice } from '../protocol';
 import { EngineError, errorMessage } from './errors';
@@ -28,6 +29,8 @@ export interface CausalLM extends LoadedModel {
   readonly fimTokens: ReadonlySet<string>;
   /** Forward passes that keep the keys/values of the last prompt, resumed by the next generation. */
   readonly decoder: Decoder;
+  /** Whether prompt-lookup guesses pay for this model (see DraftGate). */
+  readonly drafts: DraftGate;
   /** Token count of a text (memoized: prompts re-count the same pieces on every keystroke). */
   countTokens(text: string): number;
 }
@@ -82,6 +85,7 @@ export class CausalLMLoader implements ModelLoader<CausalLM> {
       eosTokenIds: eosIds(rawConfig, source, context),
       fimTokens: fimTokensOf((text) => (tokenizer as unknown as Tokenizer).encode(text, { add_special_tokens: false })),
       decoder,
+      drafts: new DraftGate(),
       countTokens: memoizeLru((text) => (tokenizer as unknown as Tokenizer).encode(text, { add_special_tokens: false }).length, 512),
       sizeMB: weightsSizeMB(source, context, weightsFile) * (decoder instanceof AppendKvDecoder ? 2 : 1),
       weights: `onnx/${weightsFile}`,

@@ -100,12 +100,11 @@ export class EngineServer {
         return this.models.configure(settings);
       }),
     );
-    c.onRequest(Requests.info, () => ({
-      pid: process.pid,
-      uptimeMs: Date.now() - this.started,
-      rssMB: Math.round(process.memoryUsage().rss / 1048576),
-      nodeVersion: process.version,
-    }));
+    c.onRequest(Requests.info, () => {
+      const memory = process.memoryUsage();
+      const mb = (bytes: number) => Math.round(bytes / 1048576);
+      return { pid: process.pid, uptimeMs: Date.now() - this.started, rssMB: mb(memory.rss), heapUsedMB: mb(memory.heapUsed), externalMB: mb(memory.external), nodeVersion: process.version };
+    });
     c.onRequest(Requests.models, () => {
       const settings = this.models.getSettings();
       return {

@@ -116,10 +116,11 @@ export async function generate(
         }
         const draftRoom = Math.min(limit - fedLength - input.length, request.maxTokens - generated.length - 1);
         // Guesses are looked up in the prompt and every token chosen so far: what is fed plus what is about to be.
-        const draft = greedy && draftRoom > 0 ? draftTokens([...decoder.tokens, ...input]).slice(0, draftRoom) : [];
+        const draft = greedy && draftRoom > 0 && model.drafts.open ? draftTokens([...decoder.tokens, ...input]).slice(0, draftRoom) : [];
         const rows = logitRows(await decoder.feed([...input, ...draft], runOptions));
         const first = rows.count - draft.length - 1;
         const { accepted, next } = acceptDraft(draft, (i) => sampleToken(rows.row(first + i), request, random));
+        if (greedy) model.drafts.record(draft.length, accepted);
         // Keys/values of rejected guesses go: the decoder holds exactly the tokens chosen so far.
         await decoder.keep(fedLength + input.length + accepted);
         held = [...decoder.tokens];

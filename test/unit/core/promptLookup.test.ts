@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { acceptDraft, draftTokens } from '../../../src/core/promptLookup';
+import { acceptDraft, DraftGate, draftTokens } from '../../../src/core/promptLookup';
 
 describe('prompt-lookup drafting', () => {
   const options = { maxNgram: 3, minNgram: 2, maxDraft: 4 };
@@ -28,5 +28,39 @@ describe('prompt-lookup drafting', () => {
     assert.deepEqual(acceptDraft([10, 11], (i) => modelChoices[i]), { accepted: 2, next: 99 });
     assert.deepEqual(acceptDraft([5], (i) => modelChoices[i]), { accepted: 0, next: 10 });
     assert.deepEqual(acceptDraft([], (i) => modelChoices[i]), { accepted: 0, next: 10 });
+  });
+});
+
+describe('the draft gate: guesses only while the model confirms enough of them', () => {
+  const options = { window: 12, minRate: 0.1, pausePasses: 5 };
+
+  it('stays open while at least a tenth of the guessed tokens are confirmed', () => {
+    const gate = new DraftGate(options);
+    for (let pass = 0; pass < 20; pass++) {
+      assert.ok(gate.open, `pass ${pass}`);
+      gate.record(6, pass % 2 === 0 ? 2 : 0);
+    }
+  });
+
+  it('pauses for a number of passes when guesses are not confirmed, then tries again', () => {
+    const gate = new DraftGate(options);
+    gate.record(6, 0);
+    assert.ok(gate.open, 'one pass is not enough to judge');
+    gate.record(6, 1);
+    assert.ok(!gate.open, '1 of 12 is under a tenth');
+    for (let pass = 0; pass < 5; pass++) {
+      assert.ok(!gate.open, `paused pass ${pass}`);
+      gate.record(0, 0);
+    }
+    assert.ok(gate.open, 'tried again after the pause');
+    gate.record(6, 3);
+    gate.record(6, 3);
+    assert.ok(gate.open, 'half confirmed: it keeps guessing');
+  });
+
+  it('passes without a guess do not count toward the judgement', () => {
+    const gate = new DraftGate(options);
+    for (let pass = 0; pass < 50; pass++) gate.record(0, 0);
+    assert.ok(gate.open);
   });
 });
