@@ -113,6 +113,10 @@ export interface StartOptions {
   freshInstall?: boolean;
   /** Open the workspace in Restricted Mode, as VS Code opens a folder the user has not trusted. */
   untrusted?: boolean;
+  /** Open a workspace whose one folder is this URI instead (a virtual folder, served by an extension in `extensions`). */
+  virtualFolder?: string;
+  /** Extension folders installed beside GenAI Studio (test fixtures). */
+  extensions?: string[];
   /** Browser viewport; default 1440x900. */
   viewport?: { width: number; height: number };
   /** How long to wait for the workbench to appear (ms); default 90 s. */
@@ -176,6 +180,13 @@ export async function startWorkbench(options: StartOptions = {}): Promise<Workbe
   const extensionsDir = path.join(run.dir, 'ext');
   fs.mkdirSync(extensionsDir);
   fs.symlinkSync(extension, path.join(extensionsDir, vsix ? path.basename(extension) : `${pkg.publisher}.${pkg.name}-${pkg.version}`), 'dir');
+  for (const other of options.extensions ?? []) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(other, 'package.json'), 'utf8'));
+    fs.symlinkSync(other, path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), 'dir');
+  }
+  // A virtual folder opens through a workspace file that names it.
+  const workspaceFile = options.virtualFolder && path.join(run.dir, 'virtual.code-workspace');
+  if (workspaceFile) fs.writeFileSync(workspaceFile, JSON.stringify({ folders: [{ uri: options.virtualFolder }] }));
 
   const userDataDir = path.join(run.dir, 'data');
   const trust = options.untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
@@ -209,7 +220,7 @@ export async function startWorkbench(options: StartOptions = {}): Promise<Workbe
 
   const server = procs.spawnGroup(
     paths.node24,
-    runtime.codeServerArgs({ port, extensionsDir, userDataDir, config, workspace, workspaceTrust: options.untrusted }),
+    runtime.codeServerArgs({ port, extensionsDir, userDataDir, config, workspace: workspaceFile ?? workspace, workspaceTrust: options.untrusted }),
     { env, cwd: run.dir, logFile: serverLog, echo: verbose },
   );
   const onExit = () => {
@@ -272,7 +283,7 @@ export async function startWorkbench(options: StartOptions = {}): Promise<Workbe
       page.on('console', (m) => console.log(`[browser:${m.type()}] ${m.text()}`));
       page.on('pageerror', (e) => console.log(`[browser:pageerror] ${e.message}`));
     }
-    await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded' });
+    await page.goto(workspaceFile ? `${url}/?workspace=${encodeURIComponent(workspaceFile)}` : `${url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded' });
     const startTimeout = options.startTimeoutMs ?? 90_000;
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: startTimeout });
     await page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: startTimeout });
