@@ -1,8 +1,10 @@
 // A diffusion model by hub id, through a local mirror of the hub: download into the cache once,
 // then offline from the cache, with clear errors otherwise.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { EngineProcess } from '../../../src/client/engineProcess';
 import { DiffusionLoader, type DiffusionModel } from '../../../src/engine/diffusion/diffusionModel';
 import { DeviceSelector } from '../../../src/engine/devices';
@@ -88,7 +90,7 @@ describe('diffusion downloads that break on the way', () => {
   const managers: ModelManager[] = [];
   before(async () => {
     mirror = await startHubMirror(
-      { 'faults/corrupt': FIXTURE, 'faults/truncated': FIXTURE, 'faults/stalled': FIXTURE, 'faults/resumed': FIXTURE, 'faults/changed': FIXTURE },
+      { 'faults/corrupt': FIXTURE, 'faults/truncated': FIXTURE, 'faults/stalled': FIXTURE, 'faults/resumed': FIXTURE, 'faults/changed': FIXTURE, 'parts/orphaned': FIXTURE, 'parts/busy': FIXTURE },
       { faults: { 'faults/corrupt/unet/model.onnx': 'corrupt', 'faults/truncated/unet/model.onnx': 'truncate', 'faults/stalled/unet/model.onnx': 'stall', 'faults/resumed/unet/model.onnx': 'truncate-once', 'faults/changed/unet/model.onnx': 'truncate-once' } },
     );
   });
@@ -157,6 +159,39 @@ describe('diffusion downloads that break on the way', () => {
     await manager.use(repo, new DiffusionLoader(loadTransformers), async () => undefined);
     assert.deepEqual(readFileSync(join(cache, repo, 'unet', 'model.onnx')), readFileSync(join(FIXTURE, 'unet', 'model.onnx')));
     assert.equal(mirror.downloads.get(`${repo}/unet/model.onnx`), 2, 'the range was refused (If-Range) and the whole file sent again');
+  });
+
+  it('resumes a part whose process died mid-download, and leaves alone one a live process is writing', async () => {
+    const cache = tempDir('genai-hub-');
+    const file = 'unet/model.onnx';
+    const whole = readFileSync(join(FIXTURE, file));
+    const sha = createHash('sha256').update(whole).digest('hex');
+    const leavePart = (repo: string, holder: number) => {
+      const target = join(cache, repo, file);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(`${target}.part`, whole.subarray(0, 1000));
+      writeFileSync(`${target}.part.json`, JSON.stringify({ etag: `"${sha}"`, sha256: sha, total: whole.length }));
+      writeFileSync(`${target}.part.lock`, String(holder));
+      return target;
+    };
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    const orphaned = leavePart('parts/orphaned', gone);
+    const source = (repo: string) => ({ kind: 'hub', ref: repo, id: repo, revision: 'main' }) as const;
+    assert.equal(await new HubRepoFiles(source('parts/orphaned'), settings({ hubEndpoint: mirror.endpoint, hubCacheDir: cache })).fetch(file), true);
+    assert.deepEqual(readFileSync(orphaned), whole);
+    assert.ok(mirror.requests.includes(`parts/orphaned/${file}@main bytes=1000-`), 'the rest was asked for');
+    assert.ok(!existsSync(`${orphaned}.part.lock`), 'the lock is let go');
+
+    const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      const busy = leavePart('parts/busy', live.pid!);
+      assert.equal(await new HubRepoFiles(source('parts/busy'), settings({ hubEndpoint: mirror.endpoint, hubCacheDir: cache })).fetch(file), true);
+      assert.deepEqual(readFileSync(busy), whole);
+      assert.equal(readFileSync(`${busy}.part`).length, 1000, "the other process's part is untouched");
+      assert.equal(readFileSync(`${busy}.part.lock`, 'utf8'), String(live.pid), 'and so is its lock');
+    } finally {
+      live.kill();
+    }
   });
 
   it('refuses a file name that would leave the model folder, and writes nothing', async () => {
