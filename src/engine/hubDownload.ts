@@ -204,6 +204,7 @@ async function transfer(url: string, file: string, target: string, source: HubSo
   const part = claimPart(target);
   // Whatever arrived intact is kept for the next try, unless the file turns out to be absent or corrupt.
   let keep = true;
+  const keptSome = () => part.owned && existsSync(part.path) && statSync(part.path).size > 0;
   try {
     const resume = part.resumeFrom;
     const headers: Record<string, string> = resume ? { range: `bytes=${resume.bytes}-`, 'if-range': resume.etag } : {};
@@ -212,7 +213,7 @@ async function transfer(url: string, file: string, target: string, source: HubSo
       response = await hubFetch(settings)(url, { signal: watchdog.signal, headers });
     } catch (error) {
       const stopped = stoppedDownload(error);
-      if (stopped) throw downloadStoppedError(source.ref, stopped);
+      if (stopped) throw downloadStoppedError(source.ref, stopped, keptSome());
       throw new EngineError(
         EngineErrorCode.HubUnreachable,
         `Could not download ${source.ref}: ${endpoint} cannot be reached (${errorMessage(error)}). Check your network or the genaiStudio.hubEndpoint setting (a mirror works), or use a local folder.`,
@@ -269,9 +270,9 @@ async function transfer(url: string, file: string, target: string, source: HubSo
       );
     }
     const stopped = stoppedDownload(error);
-    if (stopped) throw downloadStoppedError(source.ref, stopped, part.owned);
+    if (stopped) throw downloadStoppedError(source.ref, stopped, keptSome());
     const why = watchdog.signal.aborted ? `no data for ${watchdog.ms / 1000} s` : errorMessage(error);
-    const kept = part.owned ? 'What arrived is kept: the next try downloads only the rest.' : 'Nothing was kept; try again.';
+    const kept = keptSome() ? 'What arrived is kept: the next try downloads only the rest.' : 'Nothing was kept; try again.';
     throw new EngineError(EngineErrorCode.HubUnreachable, `The download of ${file} of ${source.ref} was interrupted (${why}). ${kept}`);
   } finally {
     part.release(keep && part.owned);

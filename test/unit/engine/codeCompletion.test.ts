@@ -38,7 +38,7 @@ describe('code completion on the shipped model', () => {
 
   it('stops as soon as the model loops within the line, and suggests nothing', async () => {
     // The shipped model answers this comment with "-Coder-Coder-Coder-...".
-    const params: CompleteParams = { model: CODE_MODEL, filePath: 'src/a.ts', languageId: 'typescript', prefix: 'export function scale(values: number[]): number[] {\n  // Qwen2.5-Coder', suffix: '\n}\n' };
+    const params: CompleteParams = { model: CODE_MODEL, filePath: 'src/a.ts', languageId: 'typescript', prefix: 'export function scale(values: number[]): number[] {\n  // Qwen2.5-Coder', suffix: '\n}\n', timeBudgetMs: 600_000 };
     const result = await completeCode(model, params, never);
     assert.ok(endsInLoop(result.raw), `the model looped: ${JSON.stringify(result.raw)}`);
     assert.equal(result.finishReason, 'stop');

@@ -55,7 +55,7 @@ for (const arch of ARCHITECTURES) {
     });
 
     it(`detects the ${arch.fim} FIM format from the real tokenizer, and a suggestion with the KV cache kept across keystrokes equals one from a fresh prompt`, async () => {
-      const keystroke = (typed: string): CompleteParams => ({ model: arch.fixture, filePath: 'fib.py', languageId: 'python', prefix: `def fibonacci(n):\n    ${typed}`, suffix: '\n\nprint(fibonacci(10))\n', maxTokens: 12 });
+      const keystroke = (typed: string): CompleteParams => ({ model: arch.fixture, filePath: 'fib.py', languageId: 'python', prefix: `def fibonacci(n):\n    ${typed}`, suffix: '\n\nprint(fibonacci(10))\n', maxTokens: 12, timeBudgetMs: 600_000 });
       const first = await completeCode(model, keystroke('if n < 2'), never());
       assert.equal(first.fimFormat, arch.fim);
       const next = await completeCode(model, keystroke('if n < 2:'), never());

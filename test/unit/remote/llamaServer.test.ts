@@ -11,7 +11,8 @@ import { CODE_MODEL, cleanTemps, realArchitectureFolder, settings, tempDir } fro
 import { connectedEngine, type Pair } from '../support/engineConnection';
 import { writeFixtureWorkspace } from '../retrieval/fixtureWorkspace';
 
-const FIB = { filePath: 'fib.py', languageId: 'python', prefix: 'def fibonacci(n):\n    a, b = 0, 1\n    for _ in range(n):\n        ', suffix: '\n    return a\n' };
+// No time budget that a slow machine could reach: the comparisons are of whole answers.
+const FIB = { filePath: 'fib.py', languageId: 'python', prefix: 'def fibonacci(n):\n    a, b = 0, 1\n    for _ in range(n):\n        ', suffix: '\n    return a\n', timeBudgetMs: 600_000 };
 
 describe('remote: a real llama.cpp server', function () {
   let server: LlamaServer;
