@@ -43,7 +43,8 @@ import { RemoteModels } from './remote/remoteModels';
 import { abortSignal, guard, timedFrom } from './requests';
 import { ServerError } from './remote/serverHttp';
 import { generate, type PassRunner } from './textGenerator';
-import { loadTransformers, onDownloadProgress } from './transformers';
+import { onDownloadProgress } from './hubDownload';
+import { loadTransformers } from './transformers';
 
 export class EngineServer {
   readonly models: ModelManager;

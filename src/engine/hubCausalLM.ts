@@ -21,7 +21,7 @@ export async function cacheHubCausalLM(lib: TransformersLib, source: HubSource, 
   await cacheHubFiles(repo, [{ name: 'config.json', required: true }], context, lacks);
   readModelJson(repo.cachePath('config.json'));
   const config = await lib.AutoConfig.from_pretrained(source.id, common);
-  const dtype = await chooseHubDtype(lib, source, context, common, requested);
+  const dtype = await chooseHubDtype(lib, repo, context, common, requested);
   const modelFiles = (await lib.ModelRegistry.get_model_files(source.id, { config, dtype, device: context.device })) as string[];
   const files: HubFile[] = [
     ...modelFiles.map((name) => ({ name, required: name.startsWith('onnx/') })),
@@ -34,8 +34,9 @@ export async function cacheHubCausalLM(lib: TransformersLib, source: HubSource, 
 }
 
 /** The preferred weights the repository has (or, offline, that the cache has). */
-async function chooseHubDtype(lib: TransformersLib, source: HubSource, context: LoadContext, common: SourceOptions['common'], requested: string): Promise<Dtype> {
-  const cached = (d: Dtype) => existsSync(new HubRepoFiles(source, context.settings).cachePath(join('onnx', DTYPE_FILES[d])));
+async function chooseHubDtype(lib: TransformersLib, repo: HubRepoFiles, context: LoadContext, common: SourceOptions['common'], requested: string): Promise<Dtype> {
+  const { source } = repo;
+  const cached = (d: Dtype) => existsSync(repo.cachePath(join('onnx', DTYPE_FILES[d])));
   const available = context.settings.offline ? DTYPES.filter(cached) : ((await lib.ModelRegistry.get_available_dtypes(source.id, { revision: common.revision, cache_dir: common.cache_dir })) as string[]);
   try {
     return chooseDtype(available, context.device, requested);

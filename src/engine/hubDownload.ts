@@ -20,9 +20,21 @@ import { downloadStoppedError, hubFetch, hubRefusal, stoppedDownload } from './h
 import { idleWatchdog, type IdleWatchdog } from './idleWatchdog';
 import type { LoadContext } from './modelManager';
 import { hubCachePath, type ModelSource } from './modelSource';
-import { reportDownload } from './transformers';
 
 export type HubSource = Extract<ModelSource, { kind: 'hub' }>;
+
+export type DownloadListener = (file: string, loadedBytes: number, totalBytes: number, done: boolean) => void;
+
+let downloadListener: DownloadListener | undefined;
+
+/** The engine forwards hub download progress to its clients through this hook. */
+export function onDownloadProgress(listener: DownloadListener): void {
+  downloadListener = listener;
+}
+
+function reportDownload(file: string, loadedBytes: number, totalBytes: number, done: boolean): void {
+  downloadListener?.(file, loadedBytes, totalBytes, done);
+}
 
 /** A transfer with no data for this long is given up (what arrived is kept for the next try). */
 export const DOWNLOAD_IDLE_TIMEOUT_MS = 60_000;
@@ -79,6 +91,7 @@ export class HubRepoFiles {
  */
 export async function cacheHubFiles(repo: HubRepoFiles, files: readonly HubFile[], context: LoadContext, missing: (file: string) => EngineError): Promise<string> {
   const { settings } = context;
+  const pinnedBefore = repo.pinnedCommit;
   for (const [index, { name, required }] of files.entries()) {
     if (existsSync(repo.cachePath(name))) continue;
     if (settings.offline) {
@@ -92,7 +105,7 @@ export async function cacheHubFiles(repo: HubRepoFiles, files: readonly HubFile[
     const found = await repo.fetch(name);
     if (!found && required) throw missing(name);
   }
-  if (repo.pinnedCommit) context.log(`${repo.source.ref}: downloaded at commit ${repo.pinnedCommit.slice(0, 12)} of ${repo.source.revision}`);
+  if (repo.pinnedCommit && !pinnedBefore) context.log(`${repo.source.ref}: downloaded at commit ${repo.pinnedCommit.slice(0, 12)} of ${repo.source.revision}`);
   return repo.cachePath('');
 }
 

@@ -21,10 +21,7 @@ export function loadTransformers(): Promise<TransformersLib> {
 
 interface ProgressInfo {
   status: string;
-  file?: string;
   progress?: number;
-  loaded?: number;
-  total?: number;
 }
 
 export interface SourceOptions {
@@ -39,23 +36,9 @@ export interface SourceOptions {
   };
 }
 
-export type DownloadListener = (file: string, loadedBytes: number, totalBytes: number, done: boolean) => void;
-
-let downloadListener: DownloadListener | undefined;
-
-/** The engine forwards hub download progress to its clients through this hook. */
-export function onDownloadProgress(listener: DownloadListener): void {
-  downloadListener = listener;
-}
-
-/** For downloads that do not go through Transformers.js (the files of a diffusion repository). */
-export function reportDownload(file: string, loadedBytes: number, totalBytes: number, done: boolean): void {
-  downloadListener?.(file, loadedBytes, totalBytes, done);
-}
-
 /**
  * Runs `load` with Transformers.js configured for `source` and maps its failures to clear errors.
- * Progress events drive the loading percentage; hub downloads are also reported per file.
+ * Progress events drive the loading percentage (hub downloads are reported by hubDownload).
  */
 export async function loadFromSource<T>(lib: TransformersLib, source: ModelSource, context: LoadContext, load: (options: SourceOptions) => Promise<T>): Promise<T> {
   const { settings } = context;

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { AdaptiveDebounce, CompletionCache, CompletionStats, isLanguageEnabled } from '../../core/completion';
 import type { EngineProcess } from '../../client/engineProcess';
 import type { CompleteResult } from '../../protocol';
-import { completionSettings } from '../settings';
+import { completionSettings, type CompletionSettings } from '../settings';
 import type { StatusBar } from '../statusBar';
 import type { RecentFiles } from './recentFiles';
 import { isRemoteRef } from '../../core/modelRef';
@@ -100,7 +100,7 @@ export class CompletionProvider implements vscode.InlineCompletionItemProvider, 
 
     let result: CompleteResult;
     try {
-      result = await this.send(document, { prefix, suffix }, settings.maxTokens, token);
+      result = await this.send(document, { prefix, suffix }, settings, settings.maxTokens, token);
     } catch (error) {
       if (token.isCancellationRequested || isCancelled(error)) return undefined;
       const message = error instanceof Error ? error.message : String(error);
@@ -122,8 +122,7 @@ export class CompletionProvider implements vscode.InlineCompletionItemProvider, 
   }
 
   /** One request per document in flight: a newer one cancels the older inside the engine. */
-  private async send(document: vscode.TextDocument, { prefix, suffix }: TextAround, maxTokens: number, token?: vscode.CancellationToken): Promise<CompleteResult> {
-    const settings = completionSettings();
+  private async send(document: vscode.TextDocument, { prefix, suffix }: TextAround, settings: CompletionSettings, maxTokens: number, token?: vscode.CancellationToken): Promise<CompleteResult> {
     const key = document.uri.toString();
     this.inFlight.get(key)?.cancel();
     const source = new vscode.CancellationTokenSource();
@@ -159,9 +158,9 @@ export class CompletionProvider implements vscode.InlineCompletionItemProvider, 
   /**
    * A file that becomes the active editor, or a click in one, has the prompt at the cursor read into
    * the engine's KV cache (one token generated, the answer dropped), so the first keystroke there
-   * resumes from it instead of reading the whole prompt: at real size that is seconds. Only while the engine already runs and on a model of
-   * its own (not a server): nothing starts before the user asks. A keystroke cancels it between two
-   * prompt chunks and keeps what was read.
+   * resumes from it instead of reading the whole prompt: at real size that is seconds. Only while the
+   * engine already runs and on a model of its own (not a server): nothing starts before the user asks.
+   * A keystroke cancels it between two prompt chunks and keeps what was read.
    */
   private warm(editor: vscode.TextEditor | undefined): void {
     clearTimeout(this.warmTimer);
@@ -171,7 +170,7 @@ export class CompletionProvider implements vscode.InlineCompletionItemProvider, 
     this.warmTimer = setTimeout(() => {
       // A suggestion being asked for is never cancelled for this.
       if (vscode.window.activeTextEditor !== editor || this.engine().state !== 'running' || this.inFlight.has(editor.document.uri.toString())) return;
-      this.send(editor.document, textAround(editor.document, editor.selection.active), 1).then(
+      this.send(editor.document, textAround(editor.document, editor.selection.active), settings, 1).then(
         (result) => {
           if (result.finishReason === 'cancelled') return;
           this.warmed++;

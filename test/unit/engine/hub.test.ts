@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ResponseError } from 'vscode-jsonrpc';
 import { ENGINE_CONNECTION_OPTIONS } from '../../../src/engine/requests';
 import { EngineError } from '../../../src/engine/errors';
-import { onDownloadProgress } from '../../../src/engine/transformers';
+import { onDownloadProgress } from '../../../src/engine/hubDownload';
 import { EngineErrorCode } from '../../../src/protocol';
 import { Notifications, Requests } from '../../../src/protocolMessages';
 import { CODE_MODEL_DIR, cleanTemps, settings, tempDir } from '../support/builders';
