@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { fimTokensOf, planCompletion } from '../src/core/completion';
+import { DTYPE_FILES, type Dtype } from '../src/core/weightsChoice';
 import { COMPLETION_DEFAULTS } from '../src/defaults';
 import { maxPositions } from '../src/engine/causalLM';
 import type { TransformersLib } from '../src/engine/transformers';
@@ -42,9 +43,13 @@ export interface Pacing {
   pauseMs: number;
 }
 
-/** (a) One pipeline call per prompt, greedy, for the engine's number of tokens: milliseconds and generated text per call. */
-export async function timePipeline(lib: TransformersLib, folder: string, runs: readonly PromptRun[], pacing: Pacing): Promise<{ ms: number[]; texts: string[] }> {
-  const generator = await lib.pipeline('text-generation', folder, { device: 'cpu', dtype: 'fp32', local_files_only: true });
+/**
+ * (a) One pipeline call per prompt, greedy, for the engine's number of tokens: milliseconds and generated
+ * text per call, and how much this process's resident memory grew from loading the pipeline to its last call.
+ */
+export async function timePipeline(lib: TransformersLib, folder: string, dtype: Dtype, runs: readonly PromptRun[], pacing: Pacing): Promise<{ ms: number[]; texts: string[]; rssGrowthMB: number }> {
+  const rssBefore = process.memoryUsage.rss();
+  const generator = await lib.pipeline('text-generation', folder, { device: 'cpu', dtype, local_files_only: true });
   const generate = async (run: PromptRun) => {
     const output = await generator(run.text, { max_new_tokens: run.newTokens, do_sample: false, return_full_text: false, add_special_tokens: false });
     return (output as { generated_text: string }[])[0].generated_text;
@@ -59,18 +64,18 @@ export async function timePipeline(lib: TransformersLib, folder: string, runs: r
       texts.push(await generate(run));
       ms.push(performance.now() - started);
     }
+    return { ms, texts, rssGrowthMB: (process.memoryUsage.rss() - rssBefore) / 2 ** 20 };
   } finally {
     await generator.dispose();
   }
-  return { ms, texts };
 }
 
 /**
  * (b) Greedy decoding with nothing but ONNX Runtime: prefill time per prompt, and decode time per
  * generated token for the prompts that have a decode phase (2 tokens or more).
  */
-export async function timeRawDecoding(folder: string, runs: readonly PromptRun[], pacing: Pacing): Promise<{ prefillMs: number[]; perTokenMs: number[] }> {
-  const session = await ort.InferenceSession.create(join(folder, 'onnx', 'model.onnx'));
+export async function timeRawDecoding(folder: string, dtype: Dtype, runs: readonly PromptRun[], pacing: Pacing): Promise<{ prefillMs: number[]; perTokenMs: number[] }> {
+  const session = await ort.InferenceSession.create(join(folder, 'onnx', DTYPE_FILES[dtype]));
   const prefillMs: number[] = [];
   const perTokenMs: number[] = [];
   try {

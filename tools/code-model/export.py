@@ -8,15 +8,14 @@ import json
 import os
 import sys
 
-import numpy as np
-import onnx
 import torch
-from onnx import helper, numpy_helper, TensorProto
 
 sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))
 import append_kv  # noqa: E402
 import share_weights  # noqa: E402
 import bpe  # noqa: E402
+from quantize import quantize  # noqa: E402
 from model import GPT, Exportable  # noqa: E402
 
 
@@ -40,46 +39,6 @@ def export_fp32(model, path):
     torch.onnx.export(Exportable(model).eval(), (ids, mask, positions, *past), path, opset_version=14, do_constant_folding=True,
                       input_names=['input_ids', 'attention_mask', 'position_ids', *past_names], output_names=['logits', *present_names],
                       dynamic_axes=axes)
-
-
-def quantize(src, dst):
-    """Every MatMul with a 2-D weight initializer becomes int8 weights times dynamically quantized activations."""
-    graph_model = onnx.load(src)
-    graph = graph_model.graph
-    inits = {i.name: i for i in graph.initializer}
-    nodes = []
-    count = 0
-    for node in graph.node:
-        weight = inits.get(node.input[1]) if node.op_type == 'MatMul' else None
-        if weight is None or len(weight.dims) != 2:
-            nodes.append(node)
-            continue
-        w = numpy_helper.to_array(weight).astype(np.float32)
-        scale = float(np.abs(w).max()) / 127.0 or 1.0
-        q = np.clip(np.round(w / scale), -127, 127).astype(np.int8)
-        base = f'{node.name or node.output[0]}_q{count}'
-        count += 1
-        graph.initializer.extend([
-            numpy_helper.from_array(q, f'{base}_w'),
-            numpy_helper.from_array(np.array(scale, dtype=np.float32), f'{base}_w_scale'),
-            numpy_helper.from_array(np.array(0, dtype=np.int8), f'{base}_w_zero'),
-        ])
-        nodes += [
-            helper.make_node('DynamicQuantizeLinear', [node.input[0]], [f'{base}_a', f'{base}_a_scale', f'{base}_a_zero'], name=f'{base}_dql'),
-            helper.make_node('MatMulInteger', [f'{base}_a', f'{base}_w', f'{base}_a_zero', f'{base}_w_zero'], [f'{base}_i32'], name=f'{base}_mmi'),
-            helper.make_node('Cast', [f'{base}_i32'], [f'{base}_f'], to=TensorProto.FLOAT, name=f'{base}_cast'),
-            helper.make_node('Mul', [f'{base}_a_scale', f'{base}_w_scale'], [f'{base}_scale'], name=f'{base}_scale_mul'),
-            helper.make_node('Mul', [f'{base}_f', f'{base}_scale'], [node.output[0]], name=f'{base}_out'),
-        ]
-    del graph.node[:]
-    graph.node.extend(nodes)
-    used = {i for n in graph.node for i in n.input}
-    kept = [i for i in graph.initializer if i.name in used]
-    del graph.initializer[:]
-    graph.initializer.extend(kept)
-    onnx.checker.check_model(graph_model)
-    onnx.save(graph_model, dst)
-    return count
 
 
 def write_reference(model, encoder, heldout, path):

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResponseError } from 'vscode-jsonrpc';
+import { APPEND_KV_FILE } from '../../../src/engine/appendKvDecoder';
 import { ENGINE_CONNECTION_OPTIONS } from '../../../src/engine/requests';
 import { EngineError } from '../../../src/engine/errors';
 import { onDownloadProgress } from '../../../src/engine/hubDownload';
 import { EngineErrorCode } from '../../../src/protocol';
 import { Notifications, Requests } from '../../../src/protocolMessages';
-import { CODE_MODEL_DIR, cleanTemps, settings, tempDir } from '../support/builders';
+import { CODE_MODEL_DIR, cleanTemps, copyOfCodeModel, settings, tempDir } from '../support/builders';
 import { connectedEngine } from '../support/engineConnection';
 import { startHubMirror, type HubMirror } from '../support/hubMirror';
 import { disposeManagers, harness } from './harness';
@@ -90,6 +91,20 @@ describe('hub models through a local mirror', () => {
       await pair.client.sendRequest(Requests.configure, settings({ hubEndpoint: mirror.endpoint, hubCacheDir: cache, dtypes: { [HUB_ID]: 'q4f16' } }));
       const error = await pair.client.sendRequest(Requests.load, { model: HUB_ID }).then(() => assert.fail('loaded'), (e: ResponseError) => e);
       assert.match(error.message, /no q4f16 weights \(onnx\/model_q4f16\.onnx\); it has .*fp32.*q8/);
+    } finally {
+      await pair.dispose();
+    }
+  });
+
+  it('a local folder runs what its hub repository would (8-bit on the CPU), and fp32 where it has the append-KV graph', async () => {
+    const exported = copyOfCodeModel();
+    rmSync(join(exported, 'onnx', APPEND_KV_FILE));
+    const pair = connectedEngine(ENGINE_CONNECTION_OPTIONS, settings());
+    try {
+      assert.equal((await pair.client.sendRequest(Requests.load, { model: exported })).weights, 'onnx/model_quantized.onnx', 'an Optimum export: 8-bit, as from the hub');
+      assert.equal((await pair.client.sendRequest(Requests.load, { model: CODE_MODEL_DIR })).weights, 'onnx/model.onnx', 'the shipped model decodes fp32 with its append-KV graph');
+      await pair.client.sendRequest(Requests.configure, settings({ dtypes: { [exported]: 'fp32' } }));
+      assert.equal((await pair.client.sendRequest(Requests.load, { model: exported })).weights, 'onnx/model.onnx', 'the setting still wins');
     } finally {
       await pair.dispose();
     }
